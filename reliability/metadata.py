@@ -1,0 +1,171 @@
+"""Metadata from clues in an article's own lines: title, date, byline, "Source:" credit, copyright.
+
+Only the head of the text is searched for the title, date and byline (a date in the body is an event, not the
+publication date); the whole text is searched for ``Source:`` and copyright lines, which often close an article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .model import Metadata
+
+HEAD_LINES = 6
+MAX_TITLE_CHARS = 200
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_ABBR = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+_MONTH = rf"(?:{_MONTHS}|(?:{_MONTH_ABBR})\.?)"
+
+# Dates as they appear in article heads. Named groups feed _to_iso.
+_DATE_PATTERNS = [
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:[T ](?P<H>[0-2]\d):(?P<M>[0-5]\d))?"),
+    re.compile(
+        rf"\b(?P<mon>{_MONTH})\s+(?P<d>[0-3]?\d),?\s+(?P<y>(?:19|20)\d\d)"
+        r"(?:\s*(?:[–—-]|at|,)?\s*(?P<H>[01]?\d):(?P<M>[0-5]\d)\s*(?P<ampm>[ap]\.?m\.?)?)?",
+        re.I,
+    ),
+    re.compile(rf"\b(?P<d>[0-3]?\d)\s+(?P<mon>{_MONTH})\s+(?P<y>(?:19|20)\d\d)", re.I),
+]
+_DATE_LINE = re.compile(r"^\s*(?:date|published|posted|updated|dated)\s*:?\s*", re.I)
+_BYLINE = re.compile(
+    r"^\s*By\s+(?P<who>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&))*)(?P<rest>.*)$"
+)
+_STAFF = re.compile(r"\b(?:Staff|Desk|Team|Editors|Editorial Board|Newsroom|Bureau|Reporter)\b\s*$", re.I)
+_SOURCE = re.compile(r"^\s*(?:Source|Via|Originally published (?:at|by|on))\s*:?\s+(?P<src>\S[^\n]{0,80}?)\s*$", re.I | re.M)
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|Copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d\s*(?:[-–]\s*(?:19|20)\d\d\s*)?)?(?P<holder>[A-Z][^\n.|]{1,60}?)"
+    r"\s*(?:\.|\||All rights reserved|$)",
+    re.I | re.M,
+)
+_WRITTEN_FOR = re.compile(r"^\s*Written (?:for|by)\s+(?P<who>[A-Z][\w.&' -]{1,60}?)\s*(?:[—–-]|,|\.|$)", re.M)
+
+
+def _to_iso(m: re.Match[str]) -> str | None:
+    g = m.groupdict()
+    try:
+        if g.get("mon"):
+            mon = g["mon"].rstrip(".")[:3].title()
+            dt = datetime.strptime(f"{g['y']} {mon} {int(g['d'])}", "%Y %b %d")
+        else:
+            dt = datetime(int(g["y"]), int(g["m"]), int(g["d"]))
+    except ValueError:
+        return None
+    if g.get("H") is not None and g.get("M") is not None:
+        hour = int(g["H"])
+        ampm = (g.get("ampm") or "").lower().replace(".", "")
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        if ampm == "am" and hour == 12:
+            hour = 0
+        if hour > 23:
+            return dt.date().isoformat()
+        return dt.replace(hour=hour, minute=int(g["M"])).isoformat(timespec="minutes")
+    return dt.date().isoformat()
+
+
+def find_date(text: str, start: int = 0, end: int | None = None) -> tuple[str, tuple[int, int]] | None:
+    """First parseable date in ``text[start:end]`` as (ISO string, span)."""
+    segment = text[start:end]
+    best: tuple[int, re.Match[str]] | None = None
+    for pattern in _DATE_PATTERNS:
+        m = pattern.search(segment)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), m)
+    if best is None:
+        return None
+    iso = _to_iso(best[1])
+    if iso is None:
+        return None
+    return iso, (start + best[1].start(), start + best[1].end())
+
+
+@dataclass
+class _Clues:
+    fields: dict[str, str | None] = field(default_factory=dict)
+    clues: dict[str, str] = field(default_factory=dict)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def set(self, name: str, value: str, span: tuple[int, int], *, clue: bool = False) -> None:
+        target = self.clues if clue else self.fields
+        if target.get(name):
+            return
+        target[name] = value
+        self.spans.setdefault(name, span)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty line, end excluding the newline and trailing spaces."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        s, e = m.span()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def extract(text: str, base: Metadata | None = None) -> Metadata:
+    """Metadata from text clues, filling only what ``base`` (JSONL fields, HTML metadata) left empty."""
+    base = base or Metadata()
+    found = _Clues()
+    head = _lines(text)[:HEAD_LINES]
+    for s, e in head:
+        line = text[s:e]
+        cursor = s
+        date_prefix = _DATE_LINE.match(line)
+        if date_prefix:
+            date = find_date(text, s + date_prefix.end(), e)
+            if date and date[1][0] == s + date_prefix.end():
+                found.set("published", date[0], (s, date[1][1]))
+                cursor = date[1][1]
+                while cursor < e and text[cursor] in " \t|–—-,":
+                    cursor += 1
+        byline = _BYLINE.match(line)
+        if byline:
+            who = byline.group("who").strip()
+            found.set("author", who, (s + byline.start("who"), s + byline.end("who")))
+            found.set("byline", line, (s, e), clue=True)
+            staff = _STAFF.search(who)
+            if staff:
+                found.set("outlet", who[: staff.start()].strip(), (s + byline.start("who"), s + byline.start("who") + staff.start()))
+            date = find_date(text, s, e)
+            if date:
+                found.set("published", *date)
+            continue
+        src = _SOURCE.match(line)
+        if src:
+            continue
+        if cursor < e and "title" not in found.fields and (e - cursor) <= MAX_TITLE_CHARS:
+            found.set("title", text[cursor:e], (cursor, e))
+        elif cursor < e and "title" not in found.fields:
+            found.fields["title"] = None  # the first text line is a paragraph: no headline
+        if "published" not in found.fields:
+            date = find_date(text, s, e)
+            if date and (e - s) < 120:
+                found.set("published", *date)
+    for m in _SOURCE.finditer(text):
+        found.set("source", m.group("src").strip(), m.span("src"), clue=True)
+    for m in _COPYRIGHT.finditer(text):
+        found.set("copyright", m.group("holder").strip(), m.span("holder"), clue=True)
+    for m in _WRITTEN_FOR.finditer(text):
+        found.set("written_for", m.group("who").strip(), m.span("who"), clue=True)
+
+    def pick(name: str) -> str | None:
+        return getattr(base, name) or found.fields.get(name)
+
+    return Metadata(
+        title=pick("title"),
+        url=base.url,
+        outlet=pick("outlet"),
+        author=pick("author"),
+        published=pick("published"),
+        path=base.path,
+        clues={**found.clues, **dict(base.clues)},
+        spans={**found.spans, **dict(base.spans)},
+    )

@@ -1,0 +1,56 @@
+"""Signals -> 0-100 score, triage band and an explanation an editor can read."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterable, Sequence
+
+from .config import Config
+from .model import ArticleResult, Contribution, Document, Signal, Triage
+
+
+def contributions(signals: Iterable[Signal], config: Config) -> list[Contribution]:
+    """Points each signal takes off the score (``weight * value``), largest first."""
+    weights = config.weights
+    out = [Contribution(s.name, round(float(weights.get(s.name, 0.0)) * s.value, 2)) for s in signals]
+    return sorted(out, key=lambda c: (-c.points, c.signal))
+
+
+def triage_for(score: float, config: Config) -> Triage:
+    if score >= float(config.get("triage", "accept")):
+        return "accept"
+    if score >= float(config.get("triage", "review")):
+        return "review"
+    return "reject"
+
+
+def explain(signals: Sequence[Signal], contribs: Sequence[Contribution], limit: int = 3) -> str:
+    """The strongest reasons in words, e.g. "Copied without credit (-12); vague attribution (-8)"."""
+    by_name = {s.name: s for s in signals}
+    parts = []
+    for c in contribs:
+        if c.points < 0.5 or len(parts) >= limit:
+            break
+        sig = by_name[c.signal]
+        text = sig.summary or c.signal.replace("_", " ")
+        parts.append(f"{text} (-{c.points:.0f})")
+    return "; ".join(parts) if parts else "No sourcing problems found."
+
+
+def score_article(doc: Document, signals: Sequence[Signal], config: Config) -> ArticleResult:
+    contribs = contributions(signals, config)
+    score = round(max(0.0, min(100.0, 100.0 - sum(c.points for c in contribs))), 1)
+    return ArticleResult(
+        document=doc,
+        signals=tuple(signals),
+        score=score,
+        triage=triage_for(score, config),
+        contributions=tuple(contribs),
+        explanation=explain(signals, contribs),
+    )
+
+
+def rank(results: Iterable[ArticleResult]) -> tuple[ArticleResult, ...]:
+    """Best first; ties keep a stable order by id. Rank 1 = most reliable."""
+    ordered = sorted(results, key=lambda r: (-r.score, r.document.id))
+    return tuple(replace(r, rank=i) for i, r in enumerate(ordered, start=1))

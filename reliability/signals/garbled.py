@@ -1,0 +1,11 @@
+"""garbled_text — first version: always quiet. Replaced by the signals work (issue 4)."""
+
+from __future__ import annotations
+
+from ..model import Document, Signal
+
+NAME = "garbled_text"
+
+
+def compute(doc: Document, ctx: object) -> Signal:
+    return Signal(NAME, 0.0, (), "not yet computed")

@@ -1,0 +1,11 @@
+"""page_junk — first version: always quiet. Replaced by the signals work (issue 4)."""
+
+from __future__ import annotations
+
+from ..model import Document, Signal
+
+NAME = "page_junk"
+
+
+def compute(doc: Document, ctx: object) -> Signal:
+    return Signal(NAME, 0.0, (), "not yet computed")
