@@ -103,6 +103,9 @@ def _os_reason(exc: OSError) -> str:
 def _read_file(path: Path, batch: Batch, limits: Limits, *, explicit: bool) -> None:
     shown = str(path)
     suffix = path.suffix.lower()
+    if explicit and not path.exists():
+        batch.skip(shown, "broken symbolic link" if path.is_symlink() else "no such file or folder")
+        return
     if suffix not in SUPPORTED:
         batch.skip(shown, f"unsupported file type {suffix or '(no extension)'}; expected .txt, .jsonl, .html or .htm")
         return

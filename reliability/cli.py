@@ -1,0 +1,158 @@
+"""Command line: parses options, calls the library, turns library errors into messages and exit codes.
+
+Results go to stdout (or --output); logs and the progress bar go to stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import click
+
+from .config import Config, ConfigError, load_config
+from .exitcodes import ExitStatus
+from .model import TRIAGE_ORDER, BatchResult
+from .report import FORMATS, render
+
+log = logging.getLogger("reliability")
+
+
+class ReliabilityError(click.ClickException):
+    exit_code = ExitStatus.ERROR
+
+
+def setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root = logging.getLogger("reliability")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def logging_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug); with a table, show evidence.")(f)
+    f = click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bar.")(f)
+    return f
+
+
+def config_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        help="TOML file overriding the defaults key by key.",
+    )(f)
+
+
+def get_config(config_path: str | None) -> Config:
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        raise ReliabilityError(str(exc)) from None
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` via a temp file in the same folder and a rename: never a half-written report."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def exit_status(batch: BatchResult, fail_on: str | None) -> ExitStatus:
+    if not batch.articles:
+        return ExitStatus.ERROR
+    if fail_on:
+        worst_allowed = TRIAGE_ORDER.index(fail_on)  # type: ignore[arg-type]
+        if any(TRIAGE_ORDER.index(a.triage) >= worst_allowed for a in batch.articles):
+            return ExitStatus.TRIAGE_FAILED
+    return ExitStatus.OK
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reliability")
+def cli() -> None:
+    """Score news articles for copied or paraphrased text and for sourcing quality, with evidence."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the result to FILE (atomically) instead of stdout.")
+@config_option
+@click.option("--fail-on", type=click.Choice(["review", "reject"]), help="Exit 1 if any article's triage is at or below this.")
+@logging_options
+def score(
+    paths: Sequence[str],
+    fmt: str,
+    output: str | None,
+    config_path: str | None,
+    fail_on: str | None,
+    verbose: int,
+    quiet: bool,
+) -> None:
+    """Score PATH... (.txt, .jsonl, .html files, folders, or - for JSONL on stdin) and rank them.
+
+    Exit status: 0 scored; 1 --fail-on tripped; 2 usage, config or input error, or nothing could be scored.
+    """
+    setup_logging(verbose, quiet)
+    config = get_config(config_path)
+    from .pipeline import score_paths
+
+    batch = _with_progress(lambda progress: score_paths(paths, config, progress=progress), quiet)
+    _emit(batch, fmt, output, verbose)
+    status = exit_status(batch, fail_on)
+    if not batch.articles:
+        click.echo("error: nothing could be scored (every input was skipped; see the reasons above)", err=True)
+    sys.exit(int(status))
+
+
+def _with_progress(run: Callable[[Callable[[int], None] | None], BatchResult], quiet: bool) -> BatchResult:
+    if quiet or not sys.stderr.isatty():
+        return run(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    ) as bar:
+        task = bar.add_task("score", total=None)
+        return run(lambda n: bar.advance(task, n))
+
+
+def _emit(batch: BatchResult, fmt: str, output: str | None, verbose: int) -> None:
+    if fmt == "table" and output is None:
+        from rich.console import Console
+
+        from .report.table import print_table
+
+        print_table(batch, Console(), verbose=verbose > 0)
+        return
+    text = render(batch, fmt)
+    if output:
+        write_atomic(output, text)
+        log.info("wrote %s", output)
+    else:
+        click.echo(text, nl=False)
+
+
+def main() -> None:
+    cli(prog_name="reliability")
+
+
+if __name__ == "__main__":
+    main()
