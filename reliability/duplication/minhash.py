@@ -1,0 +1,226 @@
+"""MinHash signatures computed in bulk with numpy, bit-compatible with :mod:`datasketch`.
+
+A text becomes normalised word tokens, each token is hashed once with xxhash, and neighbouring token hashes are
+combined in numpy into word k-gram ("shingle") hashes. :func:`signatures` then applies datasketch's permutations to
+all shingles of many texts at once, so the result can be wrapped as ``datasketch.MinHash(hashvalues=...)`` or
+``LeanMinHash`` and inserted into any ``MinHashLSH`` (including its Redis storage).
+
+>>> scheme = SignatureScheme()
+>>> sig = signatures([shingle_hashes("NATO will not send planes or troops to Ukraine", 3)], scheme)
+>>> sig.shape
+(1, 128)
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import xxhash
+from datasketch import LeanMinHash, MinHash
+
+from ..config import Config
+
+# Words are runs of letters/digits; "no-fly" gives "no", "fly" and "NATO’s" gives "nato", "s" in every text alike.
+TOKEN = re.compile(r"\w+")
+
+# Multiplier that mixes a token hash into the running k-gram hash; odd, so the map is a bijection modulo 2^64.
+_SHINGLE_MIX = np.uint64(0x9E3779B97F4A7C15)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_SUPPORTED_SCHEMES = ("affine32",)
+_HASHES = ("xxh64",)
+# Shingles handled at once: a (num_perm x 8192) uint32 block (4 MB at 128 perms) stays in cache; measured 20x
+# faster than one big (shingles x num_perm) matrix reduced along axis 0.
+_CHUNK_ROWS = 8_192
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureScheme:
+    """Everything that must match for two signatures to be comparable.
+
+    The history store records :meth:`as_dict` next to stored signatures and refuses to mix schemes.
+    """
+
+    num_perm: int = 128
+    seed: int = 1
+    shingle_size: int = 3
+    hash_name: str = "xxh64"
+    minhash_scheme: str = "affine32"  # datasketch's permutation scheme (default since datasketch 2.0)
+    byteorder: str = "little"  # of the uint32 values when signatures are stored as bytes
+
+    def __post_init__(self) -> None:
+        if self.num_perm < 2:
+            raise ValueError(f"num_perm must be >= 2, got {self.num_perm}; 128 is a good default")
+        if self.shingle_size < 1:
+            raise ValueError(f"shingle_size must be >= 1 word, got {self.shingle_size}")
+        if self.minhash_scheme not in _SUPPORTED_SCHEMES:
+            raise ValueError(f"minhash_scheme must be one of {_SUPPORTED_SCHEMES}, got {self.minhash_scheme!r}")
+        if self.hash_name not in _HASHES:
+            raise ValueError(f"hash_name must be one of {_HASHES}, got {self.hash_name!r}")
+        if self.byteorder not in ("little", "big"):
+            raise ValueError(f"byteorder must be 'little' or 'big', got {self.byteorder!r}")
+
+    @classmethod
+    def from_config(cls, config: Config) -> "SignatureScheme":
+        section = config.section("duplication")
+        return cls(
+            num_perm=int(section.get("num_perm", cls.num_perm)),
+            seed=int(section.get("seed", cls.seed)),
+            shingle_size=int(section.get("shingle_size", cls.shingle_size)),
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "SignatureScheme":
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        return np.dtype(np.uint32).newbyteorder("<" if self.byteorder == "little" else ">")
+
+    def to_bytes(self, signature: np.ndarray) -> bytes:
+        """Compact storage form: num_perm uint32 values in the scheme's byte order."""
+        return np.ascontiguousarray(signature, dtype=self.dtype).tobytes()
+
+    def from_bytes(self, blob: bytes) -> np.ndarray:
+        return np.frombuffer(blob, dtype=self.dtype).astype(np.uint32)
+
+    def minhash(self, signature: np.ndarray) -> LeanMinHash:
+        """A datasketch ``LeanMinHash`` holding ``signature`` (for ``MinHashLSH.insert``/``query``)."""
+        return LeanMinHash(seed=self.seed, hashvalues=np.asarray(signature, dtype=np.uint32), scheme=self.minhash_scheme)
+
+
+@lru_cache(maxsize=8)
+def permutations(num_perm: int, seed: int, minhash_scheme: str = "affine32") -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's own permutation parameters (a, b), so our signatures equal ``MinHash.update`` results."""
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=minhash_scheme).permutations
+    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised word tokens: case-folded runs of letters and digits."""
+    return TOKEN.findall(text.casefold())
+
+
+class TokenHasher:
+    """xxh64 of each distinct token, computed once per run (news vocabularies repeat heavily)."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self._seed = seed
+        self._cache: dict[str, int] = {}
+
+    def __call__(self, words: Sequence[str]) -> np.ndarray:
+        cache = self._cache
+        try:
+            values = [cache[w] for w in words]
+        except KeyError:
+            values = [cache.get(w) or self._add(w) for w in words]
+        return np.fromiter(values, dtype=np.uint64, count=len(values))
+
+    def _add(self, word: str) -> int:
+        # 0 is reserved so `cache.get(w) or ...` never mistakes a real hash for a miss.
+        value = xxhash.xxh64_intdigest(word.encode("utf-8", "surrogatepass"), self._seed) or 1
+        if len(self._cache) > 2_000_000:  # a pathological batch must not grow the cache without bound
+            self._cache.clear()
+        self._cache[word] = value
+        return value
+
+
+_DEFAULT_HASHER = TokenHasher()
+
+
+def combine(token_hashes: np.ndarray, k: int) -> np.ndarray:
+    """Order-sensitive hashes of every run of ``k`` consecutive token hashes (one per shingle).
+
+    A text shorter than ``k`` tokens still gets one shingle (all its tokens), so short headlines are comparable.
+    """
+    n = len(token_hashes)
+    if n == 0:
+        return np.empty(0, dtype=np.uint64)
+    k = min(k, n)
+    out = token_hashes[: n - k + 1].copy()
+    with np.errstate(over="ignore"):
+        for j in range(1, k):
+            out *= _SHINGLE_MIX
+            out ^= token_hashes[j : n - k + 1 + j]
+    return out
+
+
+def shingle_hashes(text: str, k: int, hasher: TokenHasher | None = None) -> np.ndarray:
+    """uint64 hashes of the normalised word k-grams of ``text``."""
+    return combine((hasher or _DEFAULT_HASHER)(tokens(text)), k)
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    # datasketch pre-mixes every input hash with the MurmurHash3 finalizer before its affine permutations.
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
+
+
+def to_hash32(hashes: np.ndarray) -> np.ndarray:
+    """Fold 64-bit shingle hashes to the 32-bit input of datasketch's ``affine32`` scheme."""
+    h = np.asarray(hashes, dtype=np.uint64)
+    return ((h ^ (h >> np.uint64(32))) & _LOW32).astype(np.uint32)
+
+
+def grouped_signatures(hashes: np.ndarray, starts: np.ndarray, scheme: SignatureScheme) -> np.ndarray:
+    """One signature per group of consecutive rows of ``hashes``; group g is ``hashes[starts[g]:starts[g+1]]``.
+
+    Every group must be non-empty (callers drop empty texts first; see :func:`signatures`).
+    """
+    a, b = permutations(scheme.num_perm, scheme.seed, scheme.minhash_scheme)
+    hv = _fmix32(to_hash32(hashes))
+    starts = np.asarray(starts, dtype=np.int64)
+    out = np.empty((len(starts), scheme.num_perm), dtype=np.uint32)
+    bounds = np.append(starts, len(hv))
+    g = 0
+    while g < len(starts):
+        # Take whole groups until the chunk holds about _CHUNK_ROWS shingles (at least one group).
+        last = int(np.searchsorted(bounds, bounds[g] + _CHUNK_ROWS, side="right")) - 1
+        last = min(max(last, g + 1), len(starts))
+        lo, hi = int(bounds[g]), int(bounds[last])
+        with np.errstate(over="ignore"):
+            phv = a[:, None] * hv[None, lo:hi]  # uint32 wrap-around is the modulo 2**32 of datasketch's affine32
+            phv += b[:, None]
+        out[g:last] = np.minimum.reduceat(phv, starts[g:last] - lo, axis=1).T
+        g = last
+    return out
+
+
+def signatures(hash_arrays: Iterable[np.ndarray], scheme: SignatureScheme) -> np.ndarray:
+    """Signatures ``(n, num_perm)`` uint32 of many shingle-hash arrays, equal to datasketch ``MinHash.hashvalues``.
+
+    An empty array gives the empty-set signature (all 2**32-1), as an untouched datasketch MinHash.
+    """
+    arrays = [np.asarray(h, dtype=np.uint64) for h in hash_arrays]
+    out = np.full((len(arrays), scheme.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    filled = [i for i, h in enumerate(arrays) if len(h)]
+    if not filled:
+        return out
+    lengths = np.array([len(arrays[i]) for i in filled], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    out[filled] = grouped_signatures(np.concatenate([arrays[i] for i in filled]), starts, scheme)
+    return out
+
+
+def text_signatures(texts: Iterable[str], scheme: SignatureScheme) -> np.ndarray:
+    """Document signatures as the duplication stage computes them (what the history store should record)."""
+    return signatures((shingle_hashes(t, scheme.shingle_size) for t in texts), scheme)
+
+
+def jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
+    """MinHash estimate of the Jaccard similarity of two signatures of the same scheme."""
+    return float(np.mean(np.asarray(sig_a) == np.asarray(sig_b)))
+
+
+if sys.byteorder not in ("little", "big"):  # pragma: no cover - documents the assumption behind SignatureScheme.dtype
+    raise RuntimeError("unknown byte order")
