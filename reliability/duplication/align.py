@@ -1,0 +1,345 @@
+"""Passage alignment between a source text ``a`` and a suspicious text ``b``.
+
+The method follows the seeding -> extension -> filtering scheme of the strongest PAN text-alignment systems
+(Sanchez-Perez, Sidorov & Gelbukh 2014), written from the published description:
+
+1. **Preparation** (:func:`prepare`, cacheable per document): split into sentences, lowercase, drop stopwords,
+   Snowball-stem. Very short sentences are glued to their neighbour so that a heading or "Mr." does not become a
+   sentence of its own; run-on text without punctuation is cut into bounded chunks.
+2. **Seeding**: every sentence pair whose tf-isf cosine *and* Dice overlap of stems pass thresholds is a seed.
+   Bag-of-stems comparison survives word reordering, synonym swaps of a few words and machine translation.
+3. **Extension**: seeds close to each other in *both* texts (gap measured in sentences) are clustered; a cluster
+   becomes a candidate passage if its two whole fragments are similar, otherwise it is re-clustered with a
+   smaller gap. A second, looser pass (long gap in the source) catches summaries, where a short passage condenses
+   a long stretch of the source.
+4. **Filtering**: overlapping candidates are resolved in favour of the stronger one; short passages are dropped.
+
+Each surviving passage is labelled ``copy`` when most of its word trigrams occur verbatim in the other text,
+``paraphrase`` otherwise.
+
+Example::
+
+    >>> from reliability.duplication.align import align
+    >>> passages = align(source_text, suspicious_text)
+    >>> [(p.kind, source_text[p.a_start:p.a_end][:40]) for p in passages]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, fields
+from typing import Any, Mapping
+
+import numpy as np
+import scipy.sparse as sp
+import Stemmer
+import xxhash
+
+from ..config import Config
+from ..model import Passage
+from ._align_stopwords import STOPWORDS
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) plus whitespace, or at a blank line.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+|\n[ \t\r\f\v]*\n\s*")
+_TRAILING_PUNCT = ".!?;:,\"'\u201d\u2019)]"
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Thresholds of the aligner. Defaults are the values tuned on the PAN13 training half; see ``[duplication.align]``."""
+
+    seed_cosine: float = 0.33  # tf-isf cosine a sentence pair needs to become a seed
+    seed_dice: float = 0.33  # Dice overlap of stem sets a sentence pair needs to become a seed
+    gap: int = 4  # sentences allowed between two seeds of one passage (both texts)
+    validate_cosine: float = 0.34  # cosine two whole fragments need to be reported
+    min_chars: int = 150  # passages shorter than this in either text are dropped
+    min_sentence_terms: int = 3  # sentences with fewer content stems are merged into a neighbour
+    max_sentence_words: int = 80  # run-on text is cut into chunks of at most this many words
+    summary: bool = True  # run the summary pass
+    summary_gap_a: int = 24  # source-side gap of the summary pass (a summary condenses a long stretch)
+    summary_gap_b: int = 3  # suspicious-side gap of the summary pass
+    summary_ratio: float = 3.0  # source fragment this many times longer than the suspicious one -> summary
+    copy_containment: float = 0.8  # share of word trigrams found verbatim in the other text for kind "copy"
+
+    def __post_init__(self) -> None:
+        for name in ("seed_cosine", "seed_dice", "validate_cosine", "copy_containment"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"duplication.align.{name} must be in [0, 1], got {value!r}")
+        for name in ("gap", "min_chars", "summary_gap_a", "summary_gap_b"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"duplication.align.{name} must be >= 0, got {getattr(self, name)!r}")
+        if self.min_sentence_terms < 1 or self.max_sentence_words < 5:
+            raise ValueError("duplication.align needs min_sentence_terms >= 1 and max_sentence_words >= 5")
+        if self.summary_ratio < 1.0:
+            raise ValueError(f"duplication.align.summary_ratio must be >= 1, got {self.summary_ratio!r}")
+
+    @classmethod
+    def from_mapping(cls, table: Mapping[str, Any]) -> "AlignParams":
+        known = {f.name: f.type for f in fields(cls)}
+        unknown = sorted(set(table) - set(known))
+        if unknown:
+            raise ValueError(f"unknown key(s) in [duplication.align]: {', '.join(unknown)}")
+        return cls(**dict(table))
+
+    @classmethod
+    def from_config(cls, config: Config) -> "AlignParams":
+        """Parameters from the ``[duplication.align]`` table; missing keys keep their defaults."""
+        return cls.from_mapping(config.section("duplication", "align"))
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """Per-document work of the aligner, reusable when one document is aligned against many.
+
+    Arrays are indexed by word token (``word_*``), by content term (``term_*``) or by sentence (``sent_*``).
+    """
+
+    text: str
+    word_start: np.ndarray  # char offset of each word token
+    word_end: np.ndarray
+    word_hash: np.ndarray  # uint64 hash of the lowercased word (for verbatim checks)
+    term_hash: np.ndarray  # uint64 hash of each content stem
+    term_sent: np.ndarray  # sentence index of each content stem
+    sent_start: np.ndarray  # char span of each sentence, trailing punctuation included
+    sent_end: np.ndarray
+
+    @property
+    def n_sentences(self) -> int:
+        return len(self.sent_start)
+
+
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def _hashes(words: list[str]) -> np.ndarray:
+    unique = {w: xxhash.xxh64_intdigest(w.encode("utf-8")) for w in set(words)}
+    return np.fromiter((unique[w] for w in words), dtype=np.uint64, count=len(words))
+
+
+def _sentence_ids(text: str, starts: np.ndarray, params: AlignParams) -> np.ndarray:
+    """Sentence index of every word token, run-on sentences cut into chunks."""
+    breaks = np.fromiter((m.end() for m in _SENTENCE_BREAK.finditer(text)), dtype=np.int64)
+    raw = np.searchsorted(breaks, starts, side="right")
+    first = np.r_[0, np.flatnonzero(np.diff(raw)) + 1] if len(raw) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(raw)) - np.repeat(first, np.diff(np.r_[first, len(raw)]))
+    chunk = rank // params.max_sentence_words
+    key = raw.astype(np.int64) * 1_000_003 + chunk
+    return np.unique(key, return_inverse=True)[1].astype(np.int64)
+
+
+def _merge_short(sent: np.ndarray, content: np.ndarray, min_terms: int) -> np.ndarray:
+    """Glue sentences with too few content words to the next one (the last to the previous one)."""
+    if len(sent) == 0:
+        return sent
+    n = int(sent.max()) + 1
+    counts = np.bincount(sent[content], minlength=n)
+    target = np.arange(n)
+    pending: list[int] = []
+    for s in range(n):
+        pending.append(s)
+        if counts[pending].sum() >= min_terms:
+            target[pending] = s
+            pending = []
+    if pending:
+        keep = pending[0] - 1 if pending[0] > 0 else pending[-1]
+        owner = target[keep] if pending[0] > 0 else keep
+        target[pending] = owner
+    return np.unique(target, return_inverse=True)[1][sent]
+
+
+def _extend_over_punct(text: str, end: int) -> int:
+    while end < len(text) and text[end] in _TRAILING_PUNCT:
+        end += 1
+    return end
+
+
+def prepare(text: str, params: AlignParams | None = None) -> Prepared:
+    """Tokenise, split into sentences, stem. Cache the result when ``text`` is aligned against many texts."""
+    params = params or AlignParams()
+    matches = list(_WORD.finditer(text))
+    starts = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
+    ends = np.fromiter((m.end() for m in matches), dtype=np.int64, count=len(matches))
+    words = [m.group().lower().replace("\u2019", "'") for m in matches]
+    content = np.fromiter((w not in STOPWORDS for w in words), dtype=bool, count=len(words))
+    sent = _merge_short(_sentence_ids(text, starts, params), content, params.min_sentence_terms)
+    stems = _STEMMER.stemWords([w for w, c in zip(words, content) if c])
+    n = int(sent.max()) + 1 if len(sent) else 0
+    sent_start = np.full(n, len(text), dtype=np.int64)
+    sent_end = np.zeros(n, dtype=np.int64)
+    np.minimum.at(sent_start, sent, starts)
+    np.maximum.at(sent_end, sent, ends)
+    sent_end = np.fromiter((_extend_over_punct(text, int(e)) for e in sent_end), dtype=np.int64, count=n)
+    return Prepared(
+        text=text,
+        word_start=starts,
+        word_end=ends,
+        word_hash=_hashes(words),
+        term_hash=_hashes(stems),
+        term_sent=sent[content],
+        sent_start=sent_start,
+        sent_end=sent_end,
+    )
+
+
+@dataclass(frozen=True)
+class _Space:
+    """Sentence vectors of one document pair in a shared term space."""
+
+    a: sp.csr_matrix  # tf-isf rows, one per sentence of a
+    b: sp.csr_matrix
+
+
+@dataclass(frozen=True)
+class _Fragment:
+    a_lo: int  # sentence indices, inclusive
+    a_hi: int
+    b_lo: int
+    b_hi: int
+    similarity: float
+
+
+def _space(pa: Prepared, pb: Prepared) -> _Space:
+    vocab, inverse = np.unique(np.concatenate([pa.term_hash, pb.term_hash]), return_inverse=True)
+    ia, ib = inverse[: len(pa.term_hash)], inverse[len(pa.term_hash) :]
+    shape_a, shape_b = (pa.n_sentences, len(vocab)), (pb.n_sentences, len(vocab))
+    tf_a = sp.csr_matrix((np.ones(len(ia)), (pa.term_sent, ia)), shape=shape_a)
+    tf_b = sp.csr_matrix((np.ones(len(ib)), (pb.term_sent, ib)), shape=shape_b)
+    tf_a.sum_duplicates()
+    tf_b.sum_duplicates()
+    # Inverse *sentence* frequency over both texts: a stem in every sentence says nothing about which pair matches.
+    df = np.bincount(tf_a.indices, minlength=len(vocab)) + np.bincount(tf_b.indices, minlength=len(vocab))
+    isf = sp.diags(np.log((pa.n_sentences + pb.n_sentences) / np.maximum(df, 1)))
+    return _Space(sp.csr_matrix(tf_a @ isf), sp.csr_matrix(tf_b @ isf))
+
+
+def _row_normalised(m: sp.csr_matrix) -> sp.csr_matrix:
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    return sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-12)) @ m)
+
+
+def _seeds(space: _Space, params: AlignParams) -> np.ndarray:
+    """(k, 2) array of (a sentence, b sentence) pairs similar enough to start a passage."""
+    cosine = (_row_normalised(space.a) @ _row_normalised(space.b).T).toarray()
+    bin_a, bin_b = (space.a > 0).astype(np.float64), (space.b > 0).astype(np.float64)
+    shared = (bin_a @ bin_b.T).toarray()
+    sizes = np.asarray(bin_a.sum(axis=1)).ravel()[:, None] + np.asarray(bin_b.sum(axis=1)).ravel()[None, :]
+    dice = 2.0 * shared / np.maximum(sizes, 1.0)
+    return np.argwhere((cosine > params.seed_cosine) & (dice > params.seed_dice))
+
+
+def _split(group: np.ndarray, axis: int, gap: int) -> list[np.ndarray]:
+    ordered = group[np.argsort(group[:, axis], kind="stable")]
+    cuts = np.flatnonzero(np.diff(ordered[:, axis]) > gap + 1) + 1
+    return np.split(ordered, cuts)
+
+
+def _cluster(seeds: np.ndarray, gap_a: int, gap_b: int) -> list[np.ndarray]:
+    """Groups of seeds that are within the gaps of each other in both texts (split until stable)."""
+    groups = [seeds]
+    while True:
+        refined = [part for g in groups for by_b in _split(g, 1, gap_b) for part in _split(by_b, 0, gap_a)]
+        if len(refined) == len(groups):
+            return refined
+        groups = refined
+
+
+def _fragment_similarity(space: _Space, a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> float:
+    va = np.asarray(space.a[a_lo : a_hi + 1].sum(axis=0)).ravel()
+    vb = np.asarray(space.b[b_lo : b_hi + 1].sum(axis=0)).ravel()
+    denom = float(np.linalg.norm(va) * np.linalg.norm(vb))
+    return float(va @ vb) / denom if denom > 0 else 0.0
+
+
+def _extend(seeds: np.ndarray, gap_a: int, gap_b: int, space: _Space, params: AlignParams) -> list[_Fragment]:
+    """Clusters of seeds whose whole fragments are similar; a failing cluster is retried with smaller gaps."""
+    out: list[_Fragment] = []
+    for group in _cluster(seeds, gap_a, gap_b):
+        a_lo, b_lo = group.min(axis=0)
+        a_hi, b_hi = group.max(axis=0)
+        sim = _fragment_similarity(space, int(a_lo), int(a_hi), int(b_lo), int(b_hi))
+        if sim >= params.validate_cosine:
+            out.append(_Fragment(int(a_lo), int(a_hi), int(b_lo), int(b_hi), sim))
+        elif len(group) > 1 and (gap_a > 0 or gap_b > 0):
+            out.extend(_extend(group, max(gap_a - 1, 0), max(gap_b - 1, 0), space, params))
+    return out
+
+
+def _chars(p: Prepared, lo: int, hi: int) -> int:
+    return int(p.sent_end[hi] - p.sent_start[lo])
+
+
+def _filter(frags: list[_Fragment], pa: Prepared, pb: Prepared, params: AlignParams) -> list[_Fragment]:
+    """Drop short fragments, then keep the strongest of fragments that overlap in the suspicious text."""
+    long_enough = [
+        f for f in frags if _chars(pa, f.a_lo, f.a_hi) >= params.min_chars and _chars(pb, f.b_lo, f.b_hi) >= params.min_chars
+    ]
+    ranked = sorted(long_enough, key=lambda f: f.similarity * _chars(pb, f.b_lo, f.b_hi), reverse=True)
+    kept: list[_Fragment] = []
+    for f in ranked:
+        if all(f.b_hi < k.b_lo or f.b_lo > k.b_hi for k in kept):
+            kept.append(f)
+    return sorted(kept, key=lambda f: f.b_lo)
+
+
+def _is_summary(frags: list[_Fragment], pa: Prepared, pb: Prepared, ratio: float) -> bool:
+    a_total = sum(_chars(pa, f.a_lo, f.a_hi) for f in frags)
+    b_total = sum(_chars(pb, f.b_lo, f.b_hi) for f in frags)
+    return bool(frags) and a_total >= ratio * b_total
+
+
+def _trigrams(p: Prepared, start: int, end: int) -> np.ndarray:
+    lo, hi = np.searchsorted(p.word_start, start), np.searchsorted(p.word_start, end)
+    h = p.word_hash[lo:hi]
+    if len(h) < 3:
+        return h
+    # Wrapping uint64 arithmetic is intended: this is a hash combine, not a number.
+    with np.errstate(over="ignore"):
+        return h[:-2] * np.uint64(0x9E3779B97F4A7C15) ^ h[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F) ^ h[2:]
+
+
+def _kind(pa: Prepared, pb: Prepared, a: tuple[int, int], b: tuple[int, int], params: AlignParams) -> str:
+    ta, tb = _trigrams(pa, *a), _trigrams(pb, *b)
+    if len(ta) == 0 or len(tb) == 0:
+        return "paraphrase"
+    # Containment of the shorter side: a verbatim excerpt inside a longer copied passage is still a copy.
+    contained = min(np.isin(ta, tb).mean(), np.isin(tb, ta).mean())
+    return "copy" if contained >= params.copy_containment else "paraphrase"
+
+
+def _passage(f: _Fragment, pa: Prepared, pb: Prepared, params: AlignParams) -> Passage:
+    a = (int(pa.sent_start[f.a_lo]), int(pa.sent_end[f.a_hi]))
+    b = (int(pb.sent_start[f.b_lo]), int(pb.sent_end[f.b_hi]))
+    kind = _kind(pa, pb, a, b, params)
+    return Passage(a[0], a[1], b[0], b[1], kind, round(min(max(f.similarity, 0.0), 1.0), 4))  # type: ignore[arg-type]
+
+
+def align_prepared(pa: Prepared, pb: Prepared, params: AlignParams | None = None) -> list[Passage]:
+    """:func:`align` on documents already passed through :func:`prepare` (with the same params)."""
+    params = params or AlignParams()
+    if pa.n_sentences == 0 or pb.n_sentences == 0:
+        return []
+    space = _space(pa, pb)
+    seeds = _seeds(space, params)
+    if len(seeds) == 0:
+        return []
+    frags = _filter(_extend(seeds, params.gap, params.gap, space, params), pa, pb, params)
+    if params.summary:
+        summary = _filter(_extend(seeds, params.summary_gap_a, params.summary_gap_b, space, params), pa, pb, params)
+        if _is_summary(summary, pa, pb, params.summary_ratio):
+            frags = summary
+    return [_passage(f, pa, pb, params) for f in frags]
+
+
+def align(a_text: str, b_text: str, params: AlignParams | None = None) -> list[Passage]:
+    """Aligned passages between a source text ``a`` and a suspicious text ``b``.
+
+    Returns ``Passage(a_start, a_end, b_start, b_end, kind, similarity)`` sorted by position in ``b``; offsets are
+    Python str indices into ``a_text`` / ``b_text``. ``kind`` is ``"copy"`` for near-verbatim reuse and
+    ``"paraphrase"`` for reworded reuse (reordered, synonym-swapped, translated or summarised); ``similarity`` in
+    [0, 1] is the tf-isf cosine of the two passages.
+    """
+    params = params or AlignParams()
+    return align_prepared(prepare(a_text, params), prepare(b_text, params), params)
