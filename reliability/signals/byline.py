@@ -1,11 +1,391 @@
-"""byline_origin — first version: always quiet. Replaced by the signals work (issue 4)."""
+"""byline_origin — who wrote an article and how it reached us.
+
+Five parts, each a penalty in [0, 1] from ``[lexicons.byline_origin.parts]``, combined as ``1 - prod(1 - p)`` so
+one strong reason is enough and several weak ones add up without passing 1:
+
+- the author: a named person, a desk credit ("By CryptoNewsHub Staff") or nobody;
+- the outlet: from the URL, the outlet field, a "Source:" credit, or a credit/copyright line, rated by the registry;
+- the agencies it relays ("TASS quotes…", "(AP) —", "according to Reuters"), a state agency alone being worst;
+- a copyright / "Written for" holder that contradicts the byline outlet;
+- an outlet named for one beat (crypto, sport…) writing far outside it.
+"""
 
 from __future__ import annotations
 
-from ..model import Document, Signal
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from ..config import Config
+from ..model import Document, Evidence, Signal
+from ..outlets import OutletRating, OutletRegistry, name_key
+from . import SignalContext
 
 NAME = "byline_origin"
 
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_CREDIT_LINE = re.compile(r"^\s*(?:Reporting|Reported|Writing|Additional reporting) by\s+(?P<who>[A-Z][^\n;.]{2,80})", re.M)
+# Words in a company name that say nothing about which company it is.
+_GENERIC = {"the", "news", "media", "group", "ltd", "limited", "inc", "llc", "corp", "co", "plc", "gmbh", "company",
+            "network", "all", "rights", "reserved", "com", "www", "online", "digital", "publishing", "holdings"}
+DATELINE_CHARS = 300
 
-def compute(doc: Document, ctx: object) -> Signal:
-    return Signal(NAME, 0.0, (), "not yet computed")
+
+@dataclass(frozen=True)
+class Lexicon:
+    parts: Mapping[str, float]
+    staff_markers: frozenset[str]
+    agency_patterns: tuple[tuple[str, str, re.Pattern[str]], ...]  # (key, domain, names regex)
+    relay_before: re.Pattern[str]
+    relay_after: re.Pattern[str]
+    beats: Mapping[str, tuple[re.Pattern[str] | None, tuple[str, ...]]]
+
+    @classmethod
+    def from_config(cls, config: Config) -> "Lexicon":
+        lex = config.lexicon(NAME)
+        return cls(
+            parts={k: float(v) for k, v in lex.get("parts", {}).items()},
+            staff_markers=frozenset(str(w).lower() for w in lex.get("staff_markers", [])),
+            agency_patterns=tuple(_agency_patterns(lex.get("agencies", {}))),
+            relay_before=_phrases(lex.get("relay_before", []), before=True),
+            relay_after=_phrases(lex.get("relay_after", []), before=False),
+            beats={k: _beat(v) for k, v in lex.get("beats", {}).items()},
+        )
+
+    def part(self, name: str) -> float:
+        return self.parts.get(name, 0.0)
+
+
+def _agency_patterns(agencies: Mapping[str, Any]) -> Iterable[tuple[str, str, re.Pattern[str]]]:
+    for key, entry in agencies.items():
+        names = sorted((str(n) for n in entry.get("names", [])), key=len, reverse=True)
+        if names and entry.get("domain"):
+            # Case-sensitive on purpose: "AP" and "RT" are agencies, "ap" and "rt" are not.
+            alternation = "|".join(re.escape(n) for n in names)
+            yield key, str(entry["domain"]), re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+
+
+def _phrases(phrases: Sequence[str], *, before: bool) -> re.Pattern[str]:
+    alternation = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+    if before:
+        # "according to [the French news agency] AFP": up to four words between the phrase and the name.
+        return re.compile(rf"\b(?:{alternation})\s+(?:[\w’'-]+\s+){{0,4}}$", re.I)
+    # "AFP['s] [news] [agency] [has] reported": the verb follows the name closely.
+    return re.compile(rf"^(?:['’]s)?[\s,]*(?:(?:news\s+)?agency\s+)?(?:has\s+|had\s+|also\s+|later\s+)?(?:{alternation})\b", re.I)
+
+
+def _beat(entry: Mapping[str, Any]) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    pattern = entry.get("name_pattern")
+    return (re.compile(str(pattern), re.I) if pattern else None), tuple(str(k).lower() for k in entry.get("keywords", []))
+
+
+@dataclass(frozen=True)
+class Part:
+    """One reason the signal moved: a penalty, the spans behind it and a phrase for the summary."""
+
+    name: str
+    penalty: float
+    phrase: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Credit:
+    """An outlet the article names or comes from: its role (url, outlet, source, written_for, copyright, dateline)."""
+
+    role: str
+    name: str
+    rating: OutletRating
+    span: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Agency:
+    key: str
+    name: str
+    rating: OutletRating
+    span: tuple[int, int]
+    dateline: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "domain": self.rating.domain, "rating": self.rating.word, "span": list(self.span)}
+
+
+@dataclass
+class Findings:
+    author: str | None = None
+    author_kind: str = "none"
+    author_span: tuple[int, int] | None = None
+    credits: list[Credit] = field(default_factory=list)
+    agencies: list[Agency] = field(default_factory=list)
+
+
+def compute(doc: Document, ctx: SignalContext) -> Signal:
+    lex = ctx.resource(f"{NAME}.lexicon", lambda: Lexicon.from_config(ctx.config))
+    registry = ctx.resource("outlets.registry", lambda: OutletRegistry.from_config(ctx.config))
+    found = _find(doc, lex, registry)
+    parts = [
+        _author_part(doc, found, lex),
+        _outlet_part(doc, found, lex),
+        _agency_part(doc, found, lex),
+        _conflict_part(doc, found, lex),
+        _off_beat_part(doc, found, lex),
+    ]
+    parts = [p for p in parts if p is not None]
+    value = 1.0 - math.prod(1.0 - min(1.0, max(0.0, p.penalty)) for p in parts)
+    return Signal(
+        NAME,
+        round(min(1.0, max(0.0, value)), 4),
+        tuple(e for p in parts if p.penalty > 0 for e in p.evidence),
+        _summary(found, parts),
+        _details(found, parts),
+    )
+
+
+def _find(doc: Document, lex: Lexicon, registry: OutletRegistry) -> Findings:
+    found = Findings()
+    _find_author(doc, lex, found)
+    found.credits = list(_credits(doc, registry))
+    own = {c.rating.domain for c in found.credits if c.rating.domain}
+    for agency in _agencies(doc.text, lex, registry):
+        if agency.rating.domain not in own:  # a Reuters story citing Reuters relays nothing
+            found.agencies.append(agency)
+    if not any(c.role in ("url", "outlet", "source") for c in found.credits):
+        # A wire dateline, "KYIV (Reuters) -", names the outlet the story comes from.
+        found.credits += [Credit("dateline", a.name, a.rating, a.span) for a in found.agencies if a.dateline][:1]
+        found.agencies = [a for a in found.agencies if not a.dateline]
+    return found
+
+
+def _find_author(doc: Document, lex: Lexicon, found: Findings) -> None:
+    author, span = doc.meta.author, doc.meta.spans.get("author")
+    if not author:
+        m = _CREDIT_LINE.search(doc.text)
+        if m:
+            author, span = m.group("who").strip(), m.span("who")
+    if not author:
+        return
+    found.author, found.author_span = author, span
+    found.author_kind = _author_kind(author, lex)
+
+
+def _author_kind(author: str, lex: Lexicon) -> str:
+    words = [w.lower() for w in _WORD.findall(author)]
+    if any(w in lex.staff_markers for w in words) or any(" " in m and m in author.lower() for m in lex.staff_markers):
+        return "staff"
+    if any(p.fullmatch(author.strip()) for _, _, p in lex.agency_patterns):
+        return "agency"
+    capitalised = [w for w in _WORD.findall(author) if w[0].isupper()]
+    # A person's byline has a given name and a surname; one capitalised token is a brand ("Admin", "CryptoDaily").
+    return "named" if len(capitalised) >= 2 else "staff"
+
+
+def _credits(doc: Document, registry: OutletRegistry) -> Iterable[Credit]:
+    meta = doc.meta
+    if meta.url:
+        rating = registry.lookup_url(meta.url)
+        yield Credit("url", rating.domain or meta.url, rating)
+    if meta.outlet:
+        yield Credit("outlet", meta.outlet, registry.lookup_name(meta.outlet), meta.spans.get("outlet"))
+    for role in ("source", "written_for", "copyright"):
+        name = meta.clues.get(role)
+        if name:
+            yield Credit(role, name, registry.lookup_name(name), meta.spans.get(role))
+
+
+def _agencies(text: str, lex: Lexicon, registry: OutletRegistry) -> list[Agency]:
+    seen: dict[str, Agency] = {}
+    for key, domain, pattern in lex.agency_patterns:
+        for m in pattern.finditer(text):
+            dateline = _in_dateline(text, m.start(), m.end())
+            if key not in seen and (dateline or _relayed(text, m.start(), m.end(), lex)):
+                seen[key] = Agency(key, m.group(), registry.lookup_domain(domain), m.span(), dateline)
+    return sorted(seen.values(), key=lambda a: a.span)
+
+
+def _in_dateline(text: str, start: int, end: int) -> bool:
+    """"(Reuters) -", "/TASS/", "(AP) —" near the top: the wire that filed the story."""
+    if start > DATELINE_CHARS:
+        return False
+    before, after = text[start - 1 : start], text[end : end + 1]
+    return (before, after) in {("(", ")"), ("/", "/")}
+
+
+def _relayed(text: str, start: int, end: int, lex: Lexicon) -> bool:
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 80)
+    before = text[sentence_start + 1 : start]
+    after = text[end : end + 60]
+    return bool(lex.relay_before.search(before) or lex.relay_after.search(after)) or _in_dateline(text, start, end)
+
+
+def _author_part(doc: Document, found: Findings, lex: Lexicon) -> Part:
+    if found.author_kind == "named":
+        return Part("author", 0.0, f"signed by {found.author}")
+    if found.author_kind == "agency":
+        return Part("author", lex.part("agency_author"), f"credited to the agency {found.author}", _ev(doc, found.author_span, f"Byline credits the agency {found.author}, not a reporter."))
+    if found.author_kind == "staff":
+        note = f"Byline \"{found.author}\" is a desk or brand credit: no reporter answers for this article by name."
+        return Part("author", lex.part("staff_author"), "staff byline, no named reporter", _ev(doc, found.author_span, note))
+    note = "No byline: nobody signs this article (looked for \"By …\", \"Reporting by …\" and the author field)."
+    return Part("author", lex.part("no_author"), "no author", (Evidence.of(doc.text, 0, 0, note),))
+
+
+_RATING_PART = {1: None, 0: "outlet_mixed", -1: "outlet_unreliable", -2: "outlet_blacklisted"}
+
+
+def _outlet_part(doc: Document, found: Findings, lex: Lexicon) -> Part:
+    rated = [c for c in found.credits if c.role in ("url", "outlet", "source", "dateline")]
+    if not rated:  # a copyright or "Written for" line is the last resort for who published it
+        rated = [c for c in found.credits if c.role in ("written_for", "copyright")][:1]
+    if not rated:
+        note = "No outlet: no URL, outlet field, \"Source:\" credit, dateline agency or copyright line says who published this."
+        return Part("outlet", lex.part("no_outlet"), "no outlet named", (Evidence.of(doc.text, 0, 0, note),))
+    worst = max(rated, key=lambda c: _credit_penalty(c, lex))
+    penalty = _credit_penalty(worst, lex)
+    same = [c for c in found.credits if c not in rated and any(_same_outlet(c, r) for r in rated)]
+    notes = [ev for c in rated for ev in _ev(doc, c.span, _credit_note(c))]
+    notes += [ev for c in same for ev in _ev(doc, c.span, f"{_sentence_case(_ROLE_WORDS[c.role])}: {c.name}, the same outlet.")]
+    if worst.rating.known:
+        return Part("outlet", penalty, f"outlet {_credit_label(worst)} rated {worst.rating.word}", tuple(notes))
+    return Part("outlet", penalty, f"outlet {_credit_label(worst)} is not in the reliability registry", tuple(notes))
+
+
+def _credit_penalty(credit: Credit, lex: Lexicon) -> float:
+    if not credit.rating.known:
+        return lex.part("outlet_unknown")
+    part = _RATING_PART.get(credit.rating.label or 0)
+    return lex.part(part) if part else 0.0
+
+
+def _credit_label(credit: Credit) -> str:
+    if credit.rating.domain and name_key(credit.rating.domain) != name_key(credit.name):
+        return f"{credit.name} ({credit.rating.domain})"
+    return credit.name
+
+
+_ROLE_WORDS = {"url": "URL", "outlet": "byline outlet", "source": "\"Source:\" credit", "written_for": "\"Written for\" line",
+               "copyright": "copyright holder", "dateline": "dateline agency"}
+
+
+def _credit_note(credit: Credit) -> str:
+    rating = f"rated {credit.rating.word} by the outlet registry" if credit.rating.known else "not rated by the outlet registry (unknown outlet)"
+    return f"{_sentence_case(_ROLE_WORDS[credit.role])}: {_credit_label(credit)}, {rating}."
+
+
+def _agency_part(doc: Document, found: Findings, lex: Lexicon) -> Part | None:
+    if not found.agencies:
+        return None
+    labels = [a.rating.label for a in found.agencies]
+    bad = [lab is not None and lab <= -1 for lab in labels]
+    if all(bad):
+        name, phrase = "agency_unreliable_only", "relays only agencies rated unreliable"
+    elif any(bad):
+        name, phrase = "agency_unreliable_some", "relays an agency rated unreliable"
+    elif all(lab == 0 for lab in labels):
+        name, phrase = "agency_mixed_only", "relays only agencies of mixed reliability"
+    else:
+        name, phrase = "", "relays named agencies"
+    evidence = tuple(Evidence.of(doc.text, *a.span, f"Relayed from {a.name} ({a.rating.domain}), rated {a.rating.word}.") for a in found.agencies)
+    return Part("agencies", lex.part(name) if name else 0.0, phrase, evidence)
+
+
+def _conflict_part(doc: Document, found: Findings, lex: Lexicon) -> Part | None:
+    publishers = [c for c in found.credits if c.role in ("url", "outlet")]
+    holders = [c for c in found.credits if c.role in ("copyright", "written_for")]
+    clashes = [h for h in holders if publishers and not any(_same_outlet(h, p) for p in publishers)]
+    if not clashes:
+        return None
+    who = publishers[0]
+    evidence = tuple(
+        ev for h in clashes for ev in _ev(doc, h.span, f"{_sentence_case(_ROLE_WORDS[h.role])} \"{h.name}\" is not the publisher ({_credit_label(who)}): the text may be lifted from elsewhere.")
+    )
+    return Part("credit_conflict", lex.part("credit_conflict"), f"credit line names {clashes[0].name}, not {who.name}", evidence)
+
+
+def _same_outlet(a: Credit, b: Credit) -> bool:
+    if a.rating.domain and a.rating.domain == b.rating.domain:
+        return True
+    keys_a, keys_b = _outlet_keys(a), _outlet_keys(b)
+    return any(x in y or y in x for x in keys_a for y in keys_b)
+
+
+def _outlet_keys(credit: Credit) -> set[str]:
+    out = set()
+    for raw in (credit.name, (credit.rating.domain or "").split(".")[0]):
+        words = [w for w in re.findall(r"[a-z0-9]+", raw.lower()) if w not in _GENERIC]
+        key = "".join(words)
+        if len(key) >= 3:
+            out.add(key)
+    return out
+
+
+def _off_beat_part(doc: Document, found: Findings, lex: Lexicon) -> Part | None:
+    words = [w.lower() for w in _WORD.findall(doc.text)]
+    if len(words) < 150:  # too short to say what an article is about
+        return None
+    counts = {beat: _beat_hits(words, doc.text.lower(), kws) for beat, (_, kws) in lex.beats.items()}
+    topic = max(counts, key=lambda b: counts[b]) if counts else None
+    for credit in found.credits:
+        for beat, (pattern, _) in lex.beats.items():
+            if pattern is None or not (pattern.search(credit.name) or pattern.search(credit.rating.domain or "")):
+                continue
+            hits = counts[beat]
+            if hits >= 2 or hits / len(words) >= 0.003 or topic in (None, beat):
+                return None
+            topic_words = f"{topic.replace('_', '/')} ({counts[topic]} {topic.replace('_', '/')} terms)"
+            note = (f"{credit.name} is named for {beat} coverage, but this {len(words)}-word article has {hits} {beat} "
+                    f"terms; it is about {topic_words}.")
+            span = credit.span or found.author_span
+            ev = _ev(doc, span, note) or (Evidence.of(doc.text, 0, 0, note),)
+            return Part("off_beat", lex.part("off_beat"), f"{beat} outlet writing about {topic.replace('_', '/')}", ev)
+    return None
+
+
+def _beat_hits(words: Sequence[str], lower_text: str, keywords: Sequence[str]) -> int:
+    single = {k for k in keywords if " " not in k}
+    forms = single | {k + "s" for k in single} | {k + "es" for k in single}
+    multi = sum(lower_text.count(k) for k in keywords if " " in k)
+    return sum(1 for w in words if w in forms) + multi
+
+
+def _ev(doc: Document, span: tuple[int, int] | None, note: str) -> tuple[Evidence, ...]:
+    if span is None or not (0 <= span[0] <= span[1] <= len(doc.text)):
+        return ()
+    start, end = span
+    while start < end and doc.text[start].isspace():
+        start += 1
+    while end > start and doc.text[end - 1].isspace():
+        end -= 1
+    return (Evidence.of(doc.text, start, end, note),)
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _summary(found: Findings, parts: Sequence[Part]) -> str:
+    problems = [p.phrase for p in sorted(parts, key=lambda p: -p.penalty) if p.penalty > 0]
+    if problems:
+        text = "; ".join(problems)
+        return text[0].upper() + text[1:]
+    good = [p.phrase for p in parts if p.name in ("author", "outlet")]
+    return ("Origin is clear: " + "; ".join(good)) if good else "Origin is clear."
+
+
+def _details(found: Findings, parts: Sequence[Part]) -> dict[str, Any]:
+    outlet = next((c for c in found.credits if c.role in ("url", "outlet", "source", "dateline")), None)
+    outlet = outlet or next(iter(found.credits), None)
+    off_beat = next((p.phrase for p in parts if p.name == "off_beat"), None)
+    return {
+        "author": found.author,
+        "author_kind": found.author_kind,
+        "outlet": outlet.name if outlet else None,
+        "outlet_domain": outlet.rating.domain if outlet else None,
+        "outlet_rating": outlet.rating.word if outlet else None,
+        "credits": [{"role": c.role, "name": c.name, "domain": c.rating.domain, "rating": c.rating.word,
+                     "span": list(c.span) if c.span else None} for c in found.credits],
+        "agencies": [a.as_dict() for a in found.agencies],
+        "off_beat": off_beat,
+        "parts": {p.name: round(p.penalty, 3) for p in parts},
+    }

@@ -1,0 +1,191 @@
+"""Outlet registry: how reliable is the outlet behind a URL, a domain or a name?
+
+Ratings come from ``reliability/data/outlets.csv`` (Burdisso et al. 2024, Apache-2.0; see NOTICE beside it), then
+``[outlets.overrides]`` in the config replaces any domain's label. Names ("Reuters", "France Presse") map to domains
+through the ``byline_origin`` lexicon's ``[agencies]`` table.
+
+>>> from reliability import load_config
+>>> registry = OutletRegistry.from_config(load_config())
+>>> registry.lookup_url("https://edition.cnn.com/2025/world/x.html").label
+1
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping
+from urllib.parse import urlsplit
+
+from .config import Config
+
+DATA_FILE = Path(__file__).parent / "data" / "outlets.csv"
+
+LABEL_WORDS: Mapping[int, str] = {1: "reliable", 0: "mixed", -1: "unreliable", -2: "blacklisted"}
+_GUESS_SUFFIXES = (".com", ".org", ".net", ".co.uk", ".news", ".info")
+_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
+
+
+@dataclass(frozen=True, slots=True)
+class OutletRating:
+    """What the registry knows about one outlet. ``label`` is None when the outlet is not rated."""
+
+    domain: str | None
+    label: int | None
+    newsguard: float | None = None
+    source: str = "unknown"  # mbfc | wikipedia | newsguard | manual | config | unknown
+
+    @property
+    def known(self) -> bool:
+        return self.label is not None
+
+    @property
+    def word(self) -> str:
+        """"reliable", "mixed", "unreliable", "blacklisted" or "unrated"."""
+        return LABEL_WORDS.get(self.label, "unrated") if self.label is not None else "unrated"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"domain": self.domain, "label": self.label, "rating": self.word, "newsguard": self.newsguard,
+                "source": self.source}
+
+
+UNKNOWN = OutletRating(None, None)
+
+
+def host_of(url_or_domain: str) -> str | None:
+    """Lower-case host of a URL or bare domain, without port, credentials or a leading ``www.``; None if not a host."""
+    raw = url_or_domain.strip().lower()
+    if not raw:
+        return None
+    if "://" not in raw:
+        raw = "//" + raw
+    try:
+        host = urlsplit(raw).hostname or ""
+    except ValueError:
+        return None
+    host = host.rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    return host if _HOST.match(host) else None
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> object:
+    import tldextract
+
+    # The bundled public-suffix snapshot: no network access, no cache written to the user's home.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def registered_domain(host: str) -> str:
+    """``edition.cnn.com`` -> ``cnn.com``, ``news.bbc.co.uk`` -> ``bbc.co.uk`` (public-suffix aware)."""
+    parts = _extractor()(host)  # type: ignore[operator]
+    return f"{parts.domain}.{parts.suffix}" if parts.domain and parts.suffix else host
+
+
+def name_key(name: str) -> str:
+    """Normalise an outlet or agency name for comparison: "Agence France-Presse" -> "agencefrancepresse"."""
+    return re.sub(r"[^0-9a-z]+", "", name.lower())
+
+
+class OutletRegistry:
+    """Domain -> :class:`OutletRating`, with lookups by URL, domain and name."""
+
+    def __init__(self, ratings: Mapping[str, OutletRating], names: Mapping[str, str] | None = None) -> None:
+        self._ratings = dict(ratings)
+        self._names = {name_key(k): v for k, v in (names or {}).items()}
+
+    @classmethod
+    def from_config(cls, config: Config, data_file: Path = DATA_FILE) -> "OutletRegistry":
+        ratings = read_csv(data_file)
+        for domain, label in config.section("outlets", "overrides").items():
+            ratings[domain.lower()] = _override(domain, label, config.source)
+        return cls(ratings, agency_domains(config))
+
+    def __len__(self) -> int:
+        return len(self._ratings)
+
+    def lookup_domain(self, domain: str) -> OutletRating:
+        """The rating of ``domain`` or of the nearest parent domain that is rated; unrated otherwise."""
+        host = host_of(domain)
+        if host is None:
+            return UNKNOWN
+        labels = host.split(".")
+        for i in range(len(labels) - 1):  # news.online.ua, then online.ua — never the bare suffix
+            candidate = ".".join(labels[i:])
+            if candidate in self._ratings:
+                return self._ratings[candidate]
+        return OutletRating(registered_domain(host), None)
+
+    def lookup_url(self, url: str) -> OutletRating:
+        return self.lookup_domain(url)
+
+    def domain_for_name(self, name: str) -> str | None:
+        """The domain an outlet or agency name stands for: lexicon mapping, a domain-like name, or one sure guess."""
+        key = name_key(name)
+        if not key:
+            return None
+        if key in self._names:
+            return self._names[key]
+        host = host_of(name) if "." in name and " " not in name.strip() else None
+        if host:
+            return host
+        guesses = [key + suffix for suffix in _GUESS_SUFFIXES if key + suffix in self._ratings]
+        # "<name>.com" is a guess: only trust it when exactly one rated domain fits.
+        return guesses[0] if len(guesses) == 1 else None
+
+    def lookup_name(self, name: str) -> OutletRating:
+        domain = self.domain_for_name(name)
+        return self.lookup_domain(domain) if domain else UNKNOWN
+
+
+def read_csv(path: Path) -> dict[str, OutletRating]:
+    """Ratings from a ``domain,reliability_label,newsguard_score,label_source`` CSV; bad rows are skipped."""
+    out: dict[str, OutletRating] = {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            rating = _row_rating(row)
+            if rating is not None and rating.domain:
+                out[rating.domain] = rating
+    return out
+
+
+def _row_rating(row: Mapping[str, str | None]) -> OutletRating | None:
+    domain = host_of(row.get("domain") or "")
+    try:
+        label = int(row.get("reliability_label") or "")
+    except ValueError:
+        return None
+    if domain is None or label not in LABEL_WORDS:
+        return None
+    score = row.get("newsguard_score") or ""
+    newsguard = float(score) if re.fullmatch(r"\d+(?:\.\d+)?", score) else None
+    return OutletRating(domain, label, newsguard, row.get("label_source") or "unknown")
+
+
+def _override(domain: str, label: object, where: str) -> OutletRating:
+    from .config import ConfigError
+
+    if isinstance(label, bool) or not isinstance(label, int) or label not in LABEL_WORDS:
+        raise ConfigError(f"{where}: outlets.overrides.{domain!r} must be 1, 0, -1 or -2, got {label!r}")
+    host = host_of(domain)
+    if host is None:
+        raise ConfigError(f"{where}: outlets.overrides key {domain!r} is not a domain")
+    return OutletRating(host, label, None, "config")
+
+
+def agency_domains(config: Config) -> dict[str, str]:
+    """Every agency name in the ``byline_origin`` lexicon -> its domain."""
+    out: dict[str, str] = {}
+    for entry in config.lexicon("byline_origin").get("agencies", {}).values():
+        for name in _names(entry):
+            out[name] = str(entry["domain"])
+    return out
+
+
+def _names(entry: Mapping[str, object]) -> Iterable[str]:
+    names = entry.get("names", [])
+    return [str(n) for n in names] if isinstance(names, list) and entry.get("domain") else []
