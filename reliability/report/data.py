@@ -29,6 +29,18 @@ def signal_data(signal: Signal) -> dict[str, Any]:
     }
 
 
+def reasons_data(article: ArticleResult, limit: int = 3) -> list[dict[str, Any]]:
+    """The strongest reasons, largest first: the same ones the explanation names (>= 0.5 points)."""
+    by_name = {s.name: s for s in article.signals}
+    out = []
+    for c in article.contributions[:limit]:
+        if c.points < 0.5:
+            break
+        sig = by_name.get(c.signal)
+        out.append({"signal": c.signal, "points": c.points, "summary": sig.summary if sig else ""})
+    return out
+
+
 def article_data(article: ArticleResult) -> dict[str, Any]:
     doc = article.document
     meta = doc.meta
@@ -47,6 +59,7 @@ def article_data(article: ArticleResult) -> dict[str, Any]:
         "triage": article.triage,
         "explanation": article.explanation,
         "contributions": {c.signal: c.points for c in article.contributions},
+        "reasons": reasons_data(article),
         "signals": {s.name: signal_data(s) for s in article.signals},
         "length": len(doc.text),
     }

@@ -1,0 +1,280 @@
+"""The HTML report: one self-contained, script-free file an editor opens in a browser.
+
+Built from :func:`reliability.report.data.batch_data` plus each document's text (for highlighting), rendered by
+jinja2 with autoescape on. Article text is untrusted, so the page carries a Content-Security-Policy that forbids
+scripts and every network fetch, and links are kept only when they are http(s).
+
+>>> from reliability.report.html import render_html
+>>> open("report.html", "w").write(render_html(batch))   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Mapping, Sequence
+from urllib.parse import urlsplit
+
+import jinja2
+
+from ..model import TRIAGE_ORDER, BatchResult
+from .data import batch_data
+from .table import article_label, one_line, reason_text, thresholds, triage_rule
+
+# No script, no fetch of any kind: the report must read the same offline and cannot phone home.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+# One colour per signal so bars, legend and highlights agree across reports (Dark2/Set1-like, readable on white).
+SIGNAL_COLOURS = {
+    "duplication": "#d62728",
+    "anonymous_framing": "#ff7f0e",
+    "garbled_text": "#9467bd",
+    "page_junk": "#8c564b",
+    "byline_origin": "#1f77b4",
+    "no_dateline": "#7f7f7f",
+    "sensational_framing": "#e6ab02",
+    "self_praise": "#2ca02c",
+    "mixed_transliteration": "#17becf",
+    "headline_mismatch": "#e377c2",
+}
+_FALLBACK = ("#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d")
+KIND_COLOURS = {"copy": "#f4a6a6", "paraphrase": "#f7d08a", "quote": "#a8d5a2"}
+RATINGS = {1: "reliable", 0: "mixed", -1: "unreliable", -2: "blacklisted"}
+PASSAGE_CHARS = 1200  # a side-by-side cell longer than this is cut; offsets still name the whole passage
+BAR_WIDTH = 200
+
+
+def signal_colour(name: str) -> str:
+    return SIGNAL_COLOURS.get(name) or _FALLBACK[zlib.crc32(name.encode()) % len(_FALLBACK)]
+
+
+def _tint(colour: str, alpha: float = 0.3) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) address, else None (rendered as plain text by the template)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One evidence span placed in a document's text, numbered for its footnote."""
+
+    number: int
+    signal: str
+    start: int
+    end: int
+    text: str
+    note: str
+    placed: bool  # False when the offsets do not index the text: listed, never highlighted
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of text covered by the same set of marks (overlapping spans split into several)."""
+
+    text: str
+    marks: tuple[Mark, ...]
+    ends: tuple[int, ...]  # numbers of marks that end here: footnote references follow the segment
+
+    @property
+    def numbers(self) -> str:
+        return " ".join(str(m.number) for m in self.marks)
+
+    @property
+    def title(self) -> str:
+        return "\n".join(f"[{m.number}] {m.signal}: {m.note}" for m in self.marks)
+
+    @property
+    def style(self) -> str:
+        """Background in the signal's colour; stripes of each colour where signals overlap."""
+        colours = list(dict.fromkeys(_tint(signal_colour(m.signal), 0.35) for m in self.marks))
+        if len(colours) == 1:
+            return f"background:{colours[0]}"
+        step = 100 / len(colours)
+        stops = ",".join(f"{c} {i * step:.0f}% {(i + 1) * step:.0f}%" for i, c in enumerate(colours))
+        return f"background:linear-gradient(to bottom,{stops})"
+
+
+def marks_for(text: str, signals: Mapping[str, Any]) -> list[Mark]:
+    """Every evidence span of every signal, numbered in text order; spans that do not index ``text`` kept unplaced."""
+    found = []
+    for name, sig in signals.items():
+        for ev in sig["evidence"]:
+            found.append((int(ev["start"]), int(ev["end"]), name, ev))
+    found.sort(key=lambda f: (f[0], -f[1], f[2]))
+    marks = []
+    for number, (start, end, name, ev) in enumerate(found, start=1):
+        placed = 0 <= start < end <= len(text) and text[start:end] == ev["text"]
+        marks.append(Mark(number, name, start, end, str(ev["text"]), str(ev["note"]), placed))
+    return marks
+
+
+def segments(text: str, marks: Sequence[Mark]) -> list[Segment]:
+    """``text`` cut at every mark boundary; each piece knows which marks cover it. Pieces concatenate to ``text``."""
+    placed = [m for m in marks if m.placed]
+    cuts = sorted({0, len(text), *(m.start for m in placed), *(m.end for m in placed)})
+    out = []
+    for start, end in zip(cuts, cuts[1:]):
+        covering = tuple(m for m in placed if m.start <= start and end <= m.end)
+        ending = tuple(m.number for m in placed if m.end == end)
+        out.append(Segment(text[start:end], covering, ending))
+    return out
+
+
+def _bar(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Geometry of the inline-SVG bar: the score in grey, then the points each signal took off, in its colour."""
+    lost = [(name, float(p)) for name, p in doc["contributions"].items() if float(p) > 0]
+    total = max(100.0, float(doc["score"]) + sum(p for _, p in lost))
+    scale = BAR_WIDTH / total
+    parts = [{"x": 0.0, "w": float(doc["score"]) * scale, "colour": "#d0d4d9", "label": f"score {doc['score']:.1f}"}]
+    x = parts[0]["w"]
+    for name, points in lost:
+        parts.append({"x": x, "w": points * scale, "colour": signal_colour(name), "label": f"{name}: −{points:.1f}"})
+        x += points * scale
+    return {"width": BAR_WIDTH, "parts": parts}
+
+
+def _rating(value: Any) -> str:
+    if isinstance(value, (int, float)) and int(value) in RATINGS:
+        return RATINGS[int(value)]
+    return "not in the registry"
+
+
+def _origin(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """What the byline_origin signal learned about who wrote and who relayed the article, for the metadata box."""
+    details = (doc["signals"].get("byline_origin") or {}).get("details") or {}
+    agencies = [
+        {"name": one_line(str(a.get("name") or "")), "domain": one_line(str(a.get("domain") or "")), "rating": _rating(a.get("rating"))}
+        for a in details.get("agencies") or ()
+        if isinstance(a, Mapping)
+    ]
+    return {
+        "author_kind": one_line(str(details.get("author_kind") or "")),
+        "outlet_domain": one_line(str(details.get("outlet_domain") or "")),
+        "outlet_rating": _rating(details["outlet_rating"]) if "outlet_rating" in details else "",
+        "agencies": agencies,
+    }
+
+
+def _signal_rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "name": name,
+            "colour": signal_colour(name),
+            "value": float(sig["value"]),
+            "points": float(doc["contributions"].get(name, 0.0)),
+            "summary": sig.get("summary") or "",
+            "count": len(sig["evidence"]),
+        }
+        for name, sig in doc["signals"].items()
+    ]
+    return sorted(rows, key=lambda r: (-r["points"], -r["value"], r["name"]))
+
+
+def _article(index: int, doc: Mapping[str, Any], text: str) -> dict[str, Any]:
+    marks = marks_for(text, doc["signals"])
+    source = doc["source"]
+    return {
+        "anchor": f"d{index}",
+        "doc": doc,
+        "label": article_label(doc, 160),
+        "url": source.get("url") or "",
+        "href": safe_url(source.get("url")),
+        "origin": _origin(doc),
+        "reasons": [reason_text(r) for r in doc["reasons"]],
+        "bar": _bar(doc),
+        "signals": _signal_rows(doc),
+        "marks": marks,
+        "segments": segments(text, marks),
+    }
+
+
+def _cut(text: str, start: int, end: int) -> str:
+    piece = text[max(0, start) : max(0, end)]
+    return piece if len(piece) <= PASSAGE_CHARS else piece[:PASSAGE_CHARS].rstrip() + " …"
+
+
+def _pair(match: Mapping[str, Any], texts: Mapping[str, str], anchors: Mapping[str, str]) -> dict[str, Any]:
+    """One reuse pair with its passages side by side; a stored (history) article has no text here."""
+    a_text, b_text = texts.get(match["a"]), texts.get(match["b"])
+    passages = [
+        {
+            **p,
+            "colour": KIND_COLOURS.get(p["kind"], "#dddddd"),
+            "a_text": _cut(a_text, p["a_start"], p["a_end"]) if a_text is not None else None,
+            "b_text": _cut(b_text, p["b_start"], p["b_end"]) if b_text is not None else None,
+        }
+        for p in match["passages"]
+    ]
+    return {
+        "m": match,
+        "a_anchor": anchors.get(match["a"]),
+        "b_anchor": anchors.get(match["b"]),
+        "colour": KIND_COLOURS.get(match["kind"], "#dddddd"),
+        "history": match.get("history") or {},
+        "passages": passages,
+    }
+
+
+def _repetition(rep: Mapping[str, Any], texts: Mapping[str, str], anchors: Mapping[str, str]) -> dict[str, Any]:
+    text = texts.get(rep["id"], "")
+    return {
+        **rep,
+        "anchor": anchors.get(rep["id"]),
+        "first_text": _cut(text, *rep["first"]),
+        "second_text": _cut(text, *rep["second"]),
+    }
+
+
+def _legend(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    names = sorted({name for d in docs for name in d["signals"]})
+    return [{"name": n, "colour": signal_colour(n), "tint": _tint(signal_colour(n), 0.35)} for n in names]
+
+
+def view(batch: BatchResult) -> dict[str, Any]:
+    """Everything the template shows, as plain values: batch_data() plus highlight segments and bar geometry."""
+    data = batch_data(batch)
+    texts = {a.document.id: a.document.text for a in batch.articles}
+    anchors = {d["id"]: f"d{i}" for i, d in enumerate(data["documents"], start=1)}
+    labels = {d["id"]: article_label(d, 90) for d in data["documents"]}
+    limits = thresholds(batch)
+    return {
+        "data": data,
+        "csp": CSP,
+        "bands": [
+            {"name": t, "count": data["summary"]["triage"][t], "rule": triage_rule(t, limits)} for t in TRIAGE_ORDER
+        ],
+        "articles": [_article(i, d, texts[d["id"]]) for i, d in enumerate(data["documents"], start=1)],
+        "legend": _legend(data["documents"]),
+        "kinds": KIND_COLOURS,
+        "anchors": anchors,
+        "labels": labels,
+        "pairs": [_pair(m, texts, anchors) for m in data["duplicates"]],
+        "repetitions": [_repetition(r, texts, anchors) for r in data["repetitions"]],
+    }
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    # autoescape=True for every template whatever its name: nothing from an article is ever trusted markup.
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("reliability.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["colour"] = signal_colour
+    return env
+
+
+def render_html(batch: BatchResult) -> str:
+    """The whole report as one HTML document (inline CSS and SVG, no script, no external resource)."""
+    return _environment().get_template("report.html.j2").render(**view(batch))

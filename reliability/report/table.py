@@ -1,0 +1,167 @@
+"""The terminal report: a ranked rich table, plus each signal's evidence with ``verbose``.
+
+Also home of the small helpers the Markdown and HTML reports share (thresholds, safe one-line text),
+so all human-readable formats show the same reasons in the same words.
+
+>>> from reliability.report.table import render_table_text
+>>> print(render_table_text(batch))   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any, Mapping
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..config import ConfigError, load_config
+from ..model import TRIAGE_ORDER, BatchResult
+from .data import batch_data
+
+TRIAGE_STYLE = {"accept": "bold green", "review": "bold yellow", "reject": "bold red"}
+
+# C0/C1 control characters except tab and newline: article text carrying ESC sequences could
+# otherwise recolour or rewrite the editor's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str | None) -> str:
+    """Untrusted text made printable: control characters replaced, newlines kept."""
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text or "")
+
+
+def one_line(text: str | None, limit: int = 0) -> str:
+    """``text`` on one line (whitespace runs collapsed), cut to ``limit`` characters with an ellipsis."""
+    flat = _SPACES.sub(" ", clean(text)).strip()
+    if limit and len(flat) > limit:
+        return flat[: limit - 1].rstrip() + "…"
+    return flat
+
+
+def thresholds(batch: BatchResult) -> dict[str, float] | None:
+    """The triage thresholds of the config the batch was scored with, None if that config cannot be read again.
+
+    The batch records only the config's name, so it is loaded again; a file that has since gone yields None
+    rather than numbers that may be wrong.
+    """
+    try:
+        config = load_config(None if batch.config_name == "default" else batch.config_name)
+    except (ConfigError, OSError):
+        return None
+    return {name: float(config.get("triage", name)) for name in ("accept", "review")}
+
+
+def triage_rule(triage: str, limits: Mapping[str, float] | None) -> str:
+    """The band as a reader checks it, e.g. "score 45–70"; empty when the thresholds are unknown."""
+    if not limits:
+        return ""
+    accept, review = limits["accept"], limits["review"]
+    return {
+        "accept": f"score ≥ {accept:g}",
+        "review": f"{review:g} ≤ score < {accept:g}",
+        "reject": f"score < {review:g}",
+    }[triage]
+
+
+def reason_text(reason: Mapping[str, Any]) -> str:
+    """One reason as the explanation words it: summary, else the signal's name, then the points lost."""
+    words = one_line(reason.get("summary")) or str(reason["signal"]).replace("_", " ")
+    return f"{words} (−{float(reason['points']):.0f})"
+
+
+def article_label(doc: Mapping[str, Any], limit: int = 70) -> str:
+    title = one_line(doc.get("title"), limit)
+    return title or one_line(doc["id"], limit)
+
+
+def _table(data: Mapping[str, Any]) -> Table:
+    table = Table(title="Reliability ranking", show_lines=False, expand=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Triage", no_wrap=True)
+    table.add_column("Article", ratio=3, overflow="fold")
+    table.add_column("Outlet", ratio=1, overflow="fold")
+    table.add_column("Main reasons", ratio=4, overflow="fold")
+    for doc in data["documents"]:
+        article = Text(article_label(doc))
+        if doc.get("title"):
+            article.append("\n" + one_line(doc["id"], 60), style="dim")
+        reasons = "\n".join(reason_text(r) for r in doc["reasons"]) or "No sourcing problems found."
+        # Text(...) everywhere: article-derived strings must never be parsed as rich markup.
+        table.add_row(
+            Text(str(doc["rank"])),
+            Text(f"{doc['score']:.1f}"),
+            Text(doc["triage"], style=TRIAGE_STYLE.get(doc["triage"], "")),
+            article,
+            Text(one_line(doc["source"].get("outlet"), 40) or "—"),
+            Text(reasons),
+        )
+    return table
+
+
+def _summary(data: Mapping[str, Any], limits: Mapping[str, float] | None) -> Text:
+    counts = data["summary"]["triage"]
+    line = Text(f"{data['summary']['documents']} articles: ")
+    for i, triage in enumerate(TRIAGE_ORDER):
+        if i:
+            line.append(", ")
+        line.append(f"{counts[triage]} {triage}", style=TRIAGE_STYLE[triage])
+        rule = triage_rule(triage, limits)
+        if rule:
+            line.append(f" ({rule})", style="dim")
+    if data["skipped"]:
+        line.append(f"; {len(data['skipped'])} inputs skipped", style="bold")
+    return line
+
+
+def _evidence(data: Mapping[str, Any]) -> list[Text]:
+    """Per article, every signal that found something: its summary, then each span's text and note."""
+    out = []
+    for doc in data["documents"]:
+        block = Text(f"\n{doc['rank']}. {article_label(doc, 100)}", style="bold")
+        block.append(f"  {doc['score']:.1f} {doc['triage']}", style=TRIAGE_STYLE.get(doc["triage"], ""))
+        for name, sig in doc["signals"].items():
+            if not sig["evidence"] and not sig["value"]:
+                continue
+            points = doc["contributions"].get(name, 0.0)
+            block.append(f"\n  {name} {sig['value']:.2f} (−{points:.1f}): ", style="cyan")
+            block.append(one_line(sig.get("summary")))
+            for ev in sig["evidence"]:
+                block.append(f"\n    [{ev['start']}:{ev['end']}] ", style="dim")
+                block.append(f"“{one_line(ev['text'], 160)}”")
+                block.append(f" — {one_line(ev['note'])}", style="italic")
+        out.append(block)
+    return out
+
+
+def _skipped(data: Mapping[str, Any]) -> list[Text]:
+    lines = []
+    for s in data["skipped"]:
+        line = Text("skipped ", style="bold")
+        line.append(one_line(s["path"]))
+        line.append(f": {one_line(s['reason'])}", style="dim")
+        lines.append(line)
+    return lines
+
+
+def print_table(batch: BatchResult, console: Console, verbose: bool = False) -> None:
+    """What the CLI prints on a terminal: summary line, ranked table, skipped inputs, and evidence if ``verbose``."""
+    data = batch_data(batch)
+    console.print(_summary(data, thresholds(batch)))
+    console.print(_table(data))
+    for line in _skipped(data):
+        console.print(line)
+    if verbose:
+        for block in _evidence(data):
+            console.print(block)
+
+
+def render_table_text(batch: BatchResult, width: int = 120, verbose: bool = False) -> str:
+    """The terminal report as plain text (no colour codes), for files and pipes."""
+    console = Console(file=io.StringIO(), width=width, record=True, color_system=None, force_terminal=False)
+    print_table(batch, console, verbose=verbose)
+    return console.export_text()
