@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import scipy.sparse as sp
@@ -39,6 +39,7 @@ import xxhash
 from ..config import Config
 from ..model import Passage
 from ._align_stopwords import STOPWORDS
+from ._align_verbatim import verbatim_runs
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) plus whitespace, or at a blank line.
@@ -55,6 +56,7 @@ class AlignParams:
     gap: int = 4  # sentences allowed between two seeds of one passage (both texts)
     validate_cosine: float = 0.34  # cosine two whole fragments need to be reported
     min_chars: int = 150  # passages shorter than this in either text are dropped
+    single_seed_cosine: float = 0.6  # a passage resting on one sentence pair needs this cosine (same-topic noise)
     min_sentence_terms: int = 3  # sentences with fewer content stems are merged into a neighbour
     max_sentence_words: int = 80  # run-on text is cut into chunks of at most this many words
     summary: bool = True  # run the summary pass
@@ -62,9 +64,13 @@ class AlignParams:
     summary_gap_b: int = 3  # suspicious-side gap of the summary pass
     summary_ratio: float = 3.0  # source fragment this many times longer than the suspicious one -> summary
     copy_containment: float = 0.8  # share of word trigrams found verbatim in the other text for kind "copy"
+    verbatim_ngram: int = 4  # words per n-gram when looking for verbatim runs
+    verbatim_min_words: int = 12  # shortest verbatim run reported on its own
+    verbatim_gap: int = 6  # words of edits bridged inside one verbatim run
+    verbatim_cover: float = 0.7  # verbatim runs covering this share of a passage replace it (exact boundaries)
 
     def __post_init__(self) -> None:
-        for name in ("seed_cosine", "seed_dice", "validate_cosine", "copy_containment"):
+        for name in ("seed_cosine", "seed_dice", "validate_cosine", "single_seed_cosine", "copy_containment"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"duplication.align.{name} must be in [0, 1], got {value!r}")
@@ -199,6 +205,7 @@ class _Fragment:
     b_lo: int
     b_hi: int
     similarity: float
+    seeds: int  # sentence pairs that support it
 
 
 def _space(pa: Prepared, pb: Prepared) -> _Space:
@@ -261,7 +268,7 @@ def _extend(seeds: np.ndarray, gap_a: int, gap_b: int, space: _Space, params: Al
         a_hi, b_hi = group.max(axis=0)
         sim = _fragment_similarity(space, int(a_lo), int(a_hi), int(b_lo), int(b_hi))
         if sim >= params.validate_cosine:
-            out.append(_Fragment(int(a_lo), int(a_hi), int(b_lo), int(b_hi), sim))
+            out.append(_Fragment(int(a_lo), int(a_hi), int(b_lo), int(b_hi), sim, len(group)))
         elif len(group) > 1 and (gap_a > 0 or gap_b > 0):
             out.extend(_extend(group, max(gap_a - 1, 0), max(gap_b - 1, 0), space, params))
     return out
@@ -274,7 +281,11 @@ def _chars(p: Prepared, lo: int, hi: int) -> int:
 def _filter(frags: list[_Fragment], pa: Prepared, pb: Prepared, params: AlignParams) -> list[_Fragment]:
     """Drop short fragments, then keep the strongest of fragments that overlap in the suspicious text."""
     long_enough = [
-        f for f in frags if _chars(pa, f.a_lo, f.a_hi) >= params.min_chars and _chars(pb, f.b_lo, f.b_hi) >= params.min_chars
+        f
+        for f in frags
+        if _chars(pa, f.a_lo, f.a_hi) >= params.min_chars
+        and _chars(pb, f.b_lo, f.b_hi) >= params.min_chars
+        and (f.seeds > 1 or f.similarity >= params.single_seed_cosine)
     ]
     ranked = sorted(long_enough, key=lambda f: f.similarity * _chars(pb, f.b_lo, f.b_hi), reverse=True)
     kept: list[_Fragment] = []
@@ -309,18 +320,7 @@ def _kind(pa: Prepared, pb: Prepared, a: tuple[int, int], b: tuple[int, int], pa
     return "copy" if contained >= params.copy_containment else "paraphrase"
 
 
-def _passage(f: _Fragment, pa: Prepared, pb: Prepared, params: AlignParams) -> Passage:
-    a = (int(pa.sent_start[f.a_lo]), int(pa.sent_end[f.a_hi]))
-    b = (int(pb.sent_start[f.b_lo]), int(pb.sent_end[f.b_hi]))
-    kind = _kind(pa, pb, a, b, params)
-    return Passage(a[0], a[1], b[0], b[1], kind, round(min(max(f.similarity, 0.0), 1.0), 4))  # type: ignore[arg-type]
-
-
-def align_prepared(pa: Prepared, pb: Prepared, params: AlignParams | None = None) -> list[Passage]:
-    """:func:`align` on documents already passed through :func:`prepare` (with the same params)."""
-    params = params or AlignParams()
-    if pa.n_sentences == 0 or pb.n_sentences == 0:
-        return []
+def _sentence_passages(pa: Prepared, pb: Prepared, params: AlignParams) -> list[Passage]:
     space = _space(pa, pb)
     seeds = _seeds(space, params)
     if len(seeds) == 0:
@@ -330,7 +330,76 @@ def align_prepared(pa: Prepared, pb: Prepared, params: AlignParams | None = None
         summary = _filter(_extend(seeds, params.summary_gap_a, params.summary_gap_b, space, params), pa, pb, params)
         if _is_summary(summary, pa, pb, params.summary_ratio):
             frags = summary
-    return [_passage(f, pa, pb, params) for f in frags]
+    return [
+        _make(pa, pb, (int(pa.sent_start[f.a_lo]), int(pa.sent_end[f.a_hi])), (int(pb.sent_start[f.b_lo]), int(pb.sent_end[f.b_hi])), f.similarity, params)
+        for f in frags
+    ]
+
+
+def _verbatim_passages(pa: Prepared, pb: Prepared, params: AlignParams) -> list[Passage]:
+    runs = verbatim_runs(pa.word_hash, pb.word_hash, params.verbatim_ngram, params.verbatim_min_words, params.verbatim_gap)
+    out: list[Passage] = []
+    for r in runs:
+        a = (int(pa.word_start[r.a_lo]), _extend_over_punct(pa.text, int(pa.word_end[r.a_hi])))
+        b = (int(pb.word_start[r.b_lo]), _extend_over_punct(pb.text, int(pb.word_end[r.b_hi])))
+        if a[1] - a[0] >= params.min_chars and b[1] - b[0] >= params.min_chars:
+            out.append(_make(pa, pb, a, b, r.matched / (r.b_hi - r.b_lo + 1), params))
+    # A run of b repeated in a (boilerplate) matches twice: keep the longer reading.
+    return _non_overlapping(out, key=lambda p: p.b_end - p.b_start)
+
+
+def _non_overlapping(passages: list[Passage], key: Callable[[Passage], float]) -> list[Passage]:
+    kept: list[Passage] = []
+    for p in sorted(passages, key=key, reverse=True):
+        if all(p.b_end <= k.b_start or p.b_start >= k.b_end for k in kept):
+            kept.append(p)
+    return kept
+
+
+def _b_overlap(p: Passage, q: Passage) -> int:
+    return max(0, min(p.b_end, q.b_end) - max(p.b_start, q.b_start))
+
+
+def _combine(sentence: list[Passage], verbatim: list[Passage], params: AlignParams) -> list[Passage]:
+    """Prefer exact verbatim boundaries where verbatim runs make up most of a sentence-level passage."""
+    out: list[Passage] = []
+    used: set[Passage] = set()
+    for s in sentence:
+        inside = [v for v in verbatim if _b_overlap(s, v) > 0]
+        used.update(inside)
+        covered = sum(_b_overlap(s, v) for v in inside)
+        if inside and covered >= params.verbatim_cover * (s.b_end - s.b_start):
+            out.extend(inside)
+        else:
+            out.append(s)
+    out.extend(v for v in verbatim if v not in used)
+    return sorted(set(out), key=lambda p: (p.b_start, p.a_start))
+
+
+def _span(parts: list[Passage]) -> Passage:
+    """One passage spanning ``parts`` (verbatim pieces of one reused passage, split by small edits)."""
+    if len(parts) == 1:
+        return parts[0]
+    kind = "copy" if all(p.kind == "copy" for p in parts) else "paraphrase"
+    b_len = sum(p.b_end - p.b_start for p in parts)
+    similarity = sum(p.similarity * (p.b_end - p.b_start) for p in parts) / b_len
+    return Passage(
+        min(p.a_start for p in parts), max(p.a_end for p in parts), min(p.b_start for p in parts),
+        max(p.b_end for p in parts), kind, round(similarity, 4),  # type: ignore[arg-type]
+    )
+
+
+def _make(pa: Prepared, pb: Prepared, a: tuple[int, int], b: tuple[int, int], similarity: float, params: AlignParams) -> Passage:
+    kind = _kind(pa, pb, a, b, params)
+    return Passage(a[0], a[1], b[0], b[1], kind, round(min(max(similarity, 0.0), 1.0), 4))  # type: ignore[arg-type]
+
+
+def align_prepared(pa: Prepared, pb: Prepared, params: AlignParams | None = None) -> list[Passage]:
+    """:func:`align` on documents already passed through :func:`prepare` (with the same params)."""
+    params = params or AlignParams()
+    if pa.n_sentences == 0 or pb.n_sentences == 0:
+        return []
+    return _combine(_sentence_passages(pa, pb, params), _verbatim_passages(pa, pb, params), params)
 
 
 def align(a_text: str, b_text: str, params: AlignParams | None = None) -> list[Passage]:
