@@ -70,7 +70,7 @@ def triage_rule(triage: str, limits: Mapping[str, float] | None) -> str:
 def reason_text(reason: Mapping[str, Any]) -> str:
     """One reason as the explanation words it: summary, else the signal's name, then the points lost."""
     words = one_line(reason.get("summary")) or str(reason["signal"]).replace("_", " ")
-    return f"{words} (−{float(reason['points']):.0f})"
+    return f"{words} (-{float(reason['points']):.0f})"  # the explanation's own wording
 
 
 def article_label(doc: Mapping[str, Any], limit: int = 70) -> str:
@@ -114,7 +114,8 @@ def _summary(data: Mapping[str, Any], limits: Mapping[str, float] | None) -> Tex
         if rule:
             line.append(f" ({rule})", style="dim")
     if data["skipped"]:
-        line.append(f"; {len(data['skipped'])} inputs skipped", style="bold")
+        n = len(data["skipped"])
+        line.append(f"; {n} input{'s' if n != 1 else ''} skipped", style="bold")
     return line
 
 
@@ -124,7 +125,8 @@ def _evidence(data: Mapping[str, Any]) -> list[Text]:
     for doc in data["documents"]:
         block = Text(f"\n{doc['rank']}. {article_label(doc, 100)}", style="bold")
         block.append(f"  {doc['score']:.1f} {doc['triage']}", style=TRIAGE_STYLE.get(doc["triage"], ""))
-        for name, sig in doc["signals"].items():
+        strongest = sorted(doc["signals"].items(), key=lambda kv: (-doc["contributions"].get(kv[0], 0.0), kv[0]))
+        for name, sig in strongest:
             if not sig["evidence"] and not sig["value"]:
                 continue
             points = doc["contributions"].get(name, 0.0)

@@ -1,0 +1,110 @@
+"""The Markdown report: what an editor sees pasted into a merge request or chat."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from reliability import load_config, score_paths
+from reliability.model import BatchResult, Document, Evidence, Metadata, Signal, Skipped
+from reliability.report.markdown import md_code, md_text, render_markdown
+from reliability.score import rank, score_article
+from test_report_html import sample_batch
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def batch() -> BatchResult:
+    return sample_batch()
+
+
+@pytest.fixture(scope="module")
+def md(batch: BatchResult) -> str:
+    return render_markdown(batch)
+
+
+def _ranking_rows(md: str) -> list[list[str]]:
+    section = md[md.index("## Ranking") : md.index("## Reuse")]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| #")]
+    # Split on pipes not escaped with a backslash: what a GFM renderer does.
+    return [[c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]] for row in rows]
+
+
+def test_ranking_table_is_in_rank_order_with_scores(batch: BatchResult, md: str) -> None:
+    rows = _ranking_rows(md)
+    assert [int(r[0]) for r in rows] == [a.rank for a in batch.articles] == [1, 2, 3, 4, 5]
+    assert [float(r[1]) for r in rows] == [a.score for a in batch.articles]
+    assert all(len(r) == 6 for r in rows)
+    assert "Garbled sentences typical of spun text (-27)" in rows[-1][5]
+
+
+def test_triage_summary_names_counts_and_thresholds(batch: BatchResult, md: str) -> None:
+    counts = {t: sum(a.triage == t for a in batch.articles) for t in ("accept", "review", "reject")}
+    assert f"**{counts['accept']} accept** (score ≥ 70)" in md
+    assert f"**{counts['review']} review** (45 ≤ score < 70)" in md
+    assert f"**{counts['reject']} reject** (score < 45)" in md
+
+
+def test_evidence_is_quoted_with_its_note_and_offsets(batch: BatchResult, md: str) -> None:
+    doc = next(a.document for a in batch.articles if a.document.id.startswith("004"))
+    start = doc.text.index("TASS quotes Stoltenberg as saying")
+    assert (
+        f"> “TASS quotes Stoltenberg as saying” — Relayed from TASS, Russian state media rated unreliable "
+        f"*(chars {start}–{start + 33})*"
+    ) in md
+    assert "**Relayed agencies:** TASS (unreliable, tass.ru); AFP (reliable, afp.com)" in md
+
+
+def test_reuse_pairs_and_repetitions_are_listed(md: str) -> None:
+    reuse = md[md.index("## Reuse") : md.index("## Articles")]
+    assert "#### paraphrase, similarity 42%" in reuse
+    assert "“such a move would have required a far more aggressive stance”" in reuse
+    assert "**no credit to the source**" in reuse
+    assert "stored article from tass.ru, first seen 2024-07-15" in reuse
+    assert "Stoltenberg explained NATO's paradoxical decisions” appears again" in reuse
+
+
+def test_skipped_inputs_are_listed(md: str) -> None:
+    assert "- ` inbox/scan.pdf `: not a text, HTML or JSONL file" in md
+
+
+def test_only_http_links_become_links(md: str) -> None:
+    assert "<https://cryptonewshub.example/nato-red-line?a=1&b=2>" in md
+    assert "**URL:** javascript:alert(1)" in md  # shown, not linked
+
+
+def test_hostile_article_text_stays_inert() -> None:
+    text = (
+        "Officials | said <script>alert(1)</script> the deal was [signed](javascript:alert(2)) ![x](http://t.example/p.png)\n"
+        "Follow @newsdesk on X and see issue #12; the fund lost $5 million and $3 million.\n"
+    )
+    title = "Deal | signed <b>today</b>"
+    doc = Document("hostile`id", text, Metadata(title=title, outlet="*Bold* Outlet", url="javascript:alert(3)"))
+    ev = Evidence.of(text, 0, len(text) - 1, "Unnamed officials <i>quoted</i>")
+    result = score_article(doc, [Signal("anonymous_framing", 1.0, (ev,), "Anonymous [source](http://x)")], load_config())
+    md = render_markdown(BatchResult(rank([result]), skipped=(Skipped("a|b`.txt", "not UTF-8 <x>"),)))
+    assert "<script" not in md and "<b>" not in md and "<i>" not in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md
+    assert not re.search(r"(?<!\\)\]\(", md)  # no unescaped "](": no link or image syntax survives
+    assert "\\[signed\\]" in md and "\\[source\\]" in md and "\\*Bold\\* Outlet" in md
+    assert "@\u200bnewsdesk" in md and "#\u200b12" in md and "\\$5 million" in md
+    row = _ranking_rows(md)[0]
+    assert len(row) == 6 and row[3].startswith("Deal \\| signed")
+    assert "- `` a\\|b`.txt ``: not UTF-8 &lt;x&gt;" in md
+
+
+def test_inline_helpers() -> None:
+    assert md_text("a\n\n b\t c") == "a b c"
+    assert md_text("x" * 50, limit=10) == "x" * 9 + "…"
+    assert md_code("plain_id") == "` plain_id `" and md_code("a``b") == "``` a``b ```"
+
+
+def test_real_pipeline_on_seeds() -> None:
+    batch = score_paths([str(SEEDS)], load_config())
+    md = render_markdown(batch)
+    rows = _ranking_rows(md)
+    assert [int(r[0]) for r in rows] == [1, 2, 3, 4, 5]
+    assert md.count("\n### ") == 5

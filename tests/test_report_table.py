@@ -1,0 +1,72 @@
+"""The terminal report (rich): ranked table, reasons, verbose evidence, safe with hostile text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from reliability import load_config, score_paths
+from reliability.model import BatchResult, Document, Evidence, Metadata, Signal
+from reliability.report import render
+from reliability.report.table import print_table, render_table_text
+from reliability.score import rank, score_article
+from test_report_html import sample_batch
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _rows(text: str) -> list[str]:
+    """Table body lines that start a row (the rank column is filled)."""
+    return [line for line in text.splitlines() if line.startswith("│") and line.split("│")[1].strip().isdigit()]
+
+
+def _rank(row: str) -> int:
+    return int(row.split("│")[1])
+
+
+def test_table_ranks_articles_best_first_with_reasons() -> None:
+    batch = sample_batch()
+    text = render_table_text(batch, width=160)
+    rows = _rows(text)
+    assert [_rank(r) for r in rows] == [1, 2, 3, 4, 5]
+    assert "Garbled sentences typical of spun text (-27)" in rows[-1]
+    assert "45.0" in rows[-1] and "review" in rows[-1]
+    assert "4 accept (score ≥ 70), 1 review (45 ≤ score < 70), 0 reject (score < 45)" in text
+    assert "1 input skipped" in text and "inbox/scan.pdf: not a text, HTML or JSONL file" in text
+
+
+def test_verbose_adds_each_signals_evidence_and_note() -> None:
+    batch = sample_batch()
+    quiet = render_table_text(batch, width=160)
+    loud = render_table_text(batch, width=160, verbose=True)
+    assert "“TASS quotes Stoltenberg as saying” — Relayed from TASS" not in quiet
+    assert "“TASS quotes Stoltenberg as saying” — Relayed from TASS, Russian state media rated unreliable" in loud
+    assert "anonymous_framing 0.40 (−8.0): 1 of 3 attributions is anonymous" in loud
+
+
+def test_triage_is_coloured_on_a_terminal() -> None:
+    out = io.StringIO()
+    print_table(sample_batch(), Console(file=out, force_terminal=True, color_system="standard", width=160))
+    assert "\x1b[1;32maccept" in out.getvalue() and "\x1b[1;33mreview" in out.getvalue()
+
+
+def test_article_text_cannot_inject_markup_or_escape_codes() -> None:
+    text = "Officials said the vote passed.\n[bold red]FAKE ALERT[/bold red] \x1b[2J\x1b]0;owned\x07 cleared screen"
+    doc = Document("x", text, Metadata(title="[link=https://evil.example]Click[/link] \x1b[31mred", outlet="[blink]Outlet"))
+    ev = Evidence.of(text, 32, len(text), "Junk \x1b[2J line")
+    result = score_article(doc, [Signal("page_junk", 1.0, (ev,), "[red]junk[/red]")], load_config())
+    out = io.StringIO()
+    print_table(BatchResult(rank([result])), Console(file=out, force_terminal=True, width=200), verbose=True)
+    shown = out.getvalue()
+    assert "\x1b[2J" not in shown and "\x1b]0;" not in shown and "\x07" not in shown
+    assert "[bold red]FAKE ALERT[/bold red]" in shown and "[link=https://evil.example]Click[/link]" in shown
+    assert "[red]junk[/red]" in shown and "[blink]Outlet" in shown
+
+
+def test_render_dispatch_and_real_pipeline() -> None:
+    batch = score_paths([str(SEEDS)], load_config())
+    text = render(batch, "table")
+    assert [_rank(r) for r in _rows(text)] == [1, 2, 3, 4, 5]
+    assert "\x1b[" not in text  # plain text for files and pipes
