@@ -1,18 +1,228 @@
 """Copy and paraphrase detection: MinHash LSH candidates, passage alignment, provenance, clusters.
 
-Entry point: :func:`find_duplicates`.
+Entry point: :func:`find_duplicates`. The steps, one module each:
+
+- :mod:`.minhash` — word-shingle hashes and datasketch-compatible signatures, vectorised;
+- :mod:`.candidates` — LSH over document and passage-window signatures (word shingles and content stems);
+- :mod:`.align` — passage alignment of each candidate pair (character offsets in both texts);
+- :mod:`.quotes` — quotations shared by both texts are labelled ``quote`` and never count as reuse;
+- :mod:`.provenance` — which article came first, and whether the later one credits the earlier;
+- :mod:`.repetition` — text repeated inside one article;
+- :mod:`.clusters` — groups of articles connected by reuse;
+- :mod:`.signal` — the ``duplication`` signal of every document;
+- :mod:`.history` — the protocol of the history store (articles from earlier runs).
 """
 
 from __future__ import annotations
 
+import logging
+from collections import OrderedDict, defaultdict
 from typing import Sequence
 
+import numpy as np
+
 from ..config import Config
-from ..model import Document, DuplicationResult, Signal
+from ..model import Document, DuplicationResult, Match, Metadata, Passage, Repetition
+from .align import AlignParams, Prepared, align_prepared, prepare
+from .candidates import BatchSignatures, batch_signatures, candidate_pairs
+from .clusters import clusters
+from .history import History, StoredArticle
+from .minhash import SignatureScheme, TokenHasher, jaccard
+from .params import DuplicationParams
+from .provenance import Origin, credited, earlier_of, names_for_note
+from .quotes import QuoteMask
+from .repetition import find_repetitions
+from .signal import NAME, duplication_signal
 
-NAME = "duplication"
+__all__ = ["NAME", "find_duplicates", "History", "StoredArticle", "SignatureScheme", "DuplicationParams"]
+
+log = logging.getLogger(__name__)
 
 
-def find_duplicates(docs: Sequence[Document], config: Config, history: object | None = None) -> DuplicationResult:
-    """First version: finds nothing. Replaced by the duplication work (issue 3)."""
-    return DuplicationResult(signals={d.id: Signal(NAME, 0.0, (), "not yet computed") for d in docs})
+class _Texts:
+    """Per-text work shared by all pairs a text takes part in: aligner preparation and quote masks (bounded LRU)."""
+
+    def __init__(self, align_params: AlignParams, size: int) -> None:
+        self._params = align_params
+        self._size = size
+        self._prepared: OrderedDict[str, Prepared] = OrderedDict()
+        self._quotes: OrderedDict[str, QuoteMask] = OrderedDict()
+
+    def prepared(self, key: str, text: str) -> Prepared:
+        return self._get(self._prepared, key, lambda: prepare(text, self._params))
+
+    def quotes(self, key: str, text: str) -> QuoteMask:
+        return self._get(self._quotes, key, lambda: QuoteMask(text))
+
+    def _get(self, cache: OrderedDict, key: str, make):  # type: ignore[no-untyped-def]
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        value = cache[key] = make()
+        if len(cache) > self._size:
+            cache.popitem(last=False)
+        return value
+
+
+class _Engine:
+    """One batch's state: parameters, caches, and the documents as origins."""
+
+    def __init__(self, docs: Sequence[Document], config: Config) -> None:
+        self.docs = docs
+        self.params = DuplicationParams.from_config(config)
+        self.scheme = SignatureScheme.from_config(config)
+        self.align_params = AlignParams.from_config(config)
+        self.texts = _Texts(self.align_params, self.params.align_cache)
+        self.origins = [Origin.of(d) for d in docs]
+        self.labels: dict[str, str] = {o.id: names_for_note(o) for o in self.origins}
+
+    def compare(self, x: Origin, y: Origin) -> Match | None:
+        """Align two articles (earlier first when known) and turn the passages into a Match."""
+        earlier = earlier_of(x, y)
+        src, dst = (y, x) if earlier == y.id else (x, y)
+        passages = self._align(src, dst, blank_quotes=False)
+        if not passages:
+            return None
+        passages = self._separate_quotes(passages, src, dst)
+        kind, similarity = _kind_and_similarity(passages)
+        credit = credited(src, dst.text or "", self.params.agencies) if earlier is not None and kind != "quote" else None
+        return Match(src.id, dst.id, kind, similarity, tuple(passages), earlier, credit)
+
+    def _align(self, src: Origin, dst: Origin, *, blank_quotes: bool) -> list[Passage]:
+        pa, pb = (self._prepared(o, blank_quotes) for o in (src, dst))
+        return align_prepared(pa, pb, self.align_params)
+
+    def _prepared(self, o: Origin, blank_quotes: bool) -> Prepared:
+        text = o.text or ""
+        if blank_quotes:
+            return self.texts.prepared(o.id + "\x00unquoted", self.texts.quotes(o.id, text).blanked(text))
+        return self.texts.prepared(o.id, text)
+
+    def _separate_quotes(self, passages: list[Passage], src: Origin, dst: Origin) -> list[Passage]:
+        """Label as ``quote`` what two articles share only inside quotation marks.
+
+        The aligner extends a shared quotation over the neighbouring sentences, so a passage can be mostly
+        narrative around a quote. When passages touch quotations in both texts, the pair is aligned again with
+        every quotation blanked out: what is still found is reuse; the rest was the shared quote.
+        """
+        qa = self.texts.quotes(src.id, src.text or "")
+        qb = self.texts.quotes(dst.id, dst.text or "")
+        touches = [qa.quoted_chars(p.a_start, p.a_end) > 0 and qb.quoted_chars(p.b_start, p.b_end) > 0 for p in passages]
+        if not any(touches):
+            return passages
+        unquoted = self._align(src, dst, blank_quotes=True)
+        out = [p for p, t in zip(passages, touches) if not t]
+        for p in (p for p, t in zip(passages, touches) if t):
+            inside = qa.share(p.a_start, p.a_end) >= self.params.quote_share and qb.share(p.b_start, p.b_end) >= self.params.quote_share
+            if inside or not any(_overlaps(p, u) for u in unquoted):
+                out.append(Passage(p.a_start, p.a_end, p.b_start, p.b_end, "quote", p.similarity))
+        out += [u for u in unquoted if not any(_overlaps(u, o) and o.kind != "quote" for o in out)]
+        return sorted(out, key=lambda p: (p.b_start, p.a_start))
+
+
+def _overlaps(p: Passage, q: Passage) -> bool:
+    return p.b_start < q.b_end and q.b_start < p.b_end and p.a_start < q.a_end and q.a_start < p.a_end
+
+
+def _kind_and_similarity(passages: Sequence[Passage]) -> tuple[str, float]:
+    """Kind by most reused characters (quotes only if nothing else); similarity length-weighted."""
+    reuse = [p for p in passages if p.kind != "quote"] or list(passages)
+    chars: dict[str, int] = defaultdict(int)
+    for p in reuse:
+        chars[p.kind] += p.b_end - p.b_start
+    kind = max(chars, key=lambda k: (chars[k], k == "paraphrase"))
+    total = sum(p.b_end - p.b_start for p in reuse) or 1
+    similarity = sum(p.similarity * (p.b_end - p.b_start) for p in reuse) / total
+    return kind, round(float(similarity), 4)
+
+
+def find_duplicates(docs: Sequence[Document], config: Config, history: History | None = None) -> DuplicationResult:
+    """Matches, repetitions, clusters and a ``duplication`` signal for every document of the batch.
+
+    ``history`` (see :class:`.history.History`) adds matches against articles from earlier runs.
+    """
+    engine = _Engine(docs, config)
+    if history is not None and history.scheme != engine.scheme:
+        raise ValueError(
+            f"history store signatures use {history.scheme.as_dict()} but the configuration asks for "
+            f"{engine.scheme.as_dict()}; use the store's [duplication] settings or start a new store"
+        )
+    hasher = TokenHasher()
+    sigs = batch_signatures([d.text for d in docs], engine.scheme, engine.params, hasher)
+    pairs = candidate_pairs(sigs, engine.scheme, engine.params)
+    log.info("duplication: %d documents, %d candidate pairs", len(docs), len(pairs))
+    matches = [m for i, j in pairs.tolist() if (m := engine.compare(engine.origins[i], engine.origins[j]))]
+    if history is not None:
+        matches += _history_matches(engine, sigs, history)
+    repetitions = _repetitions(docs, sigs, engine.params, hasher)
+    by_doc: dict[str, list[Match]] = defaultdict(list)
+    for m in matches:
+        by_doc[m.a].append(m)
+        by_doc[m.b].append(m)
+    signals = {
+        d.id: duplication_signal(d, by_doc.get(d.id, ()), engine.labels, engine.params, engine.texts.quotes(d.id, d.text))
+        if d.id in by_doc
+        else duplication_signal(d, (), engine.labels, engine.params)
+        for d in docs
+    }
+    return DuplicationResult(tuple(matches), tuple(repetitions), clusters(matches), signals)
+
+
+def _repetitions(docs: Sequence[Document], sigs: BatchSignatures, params: DuplicationParams, hasher: TokenHasher) -> list[Repetition]:
+    out: list[Repetition] = []
+    for doc, shingles in zip(docs, sigs.shingle_hashes):
+        out += find_repetitions(
+            doc.id, doc.text, shingles, min_words=params.repetition_min_words,
+            min_overlap=params.repetition_min_overlap, hasher=hasher,
+        )
+    return out
+
+
+def _history_matches(engine: _Engine, sigs: BatchSignatures, history: History) -> list[Match]:
+    rows = history.candidates(sigs.shingles.docs)
+    batch_ids = {o.id for o in engine.origins}
+    wanted = sorted({sid for row in rows for sid in row} - batch_ids)
+    stored = {s.id: s for s in history.fetch(wanted)} if wanted else {}
+    matches = []
+    for i, row in enumerate(rows):
+        doc = engine.origins[i]
+        for sid in row:
+            if sid in stored:
+                m = _history_match(engine, stored[sid], doc, sigs.shingles.docs[i])
+                if m is not None:
+                    matches.append(m)
+    return matches
+
+
+def _history_match(engine: _Engine, stored: StoredArticle, doc: Origin, doc_sig: np.ndarray) -> Match | None:
+    meta = Metadata(outlet=stored.outlet, published=stored.published, url=stored.url)
+    old = Origin(stored.id, stored.text, meta, stored.first_seen)
+    engine.labels.setdefault(old.id, names_for_note(old))
+    facts = {"id": stored.id, "outlet": stored.outlet, "first_seen": stored.first_seen}
+    if stored.text:
+        m = engine.compare(old, doc)
+        if m is None:
+            return None
+        # A stored article was seen before this run: without publication dates, it is the earlier one.
+        earlier = m.earlier or old.id
+        src_first = m.a == old.id
+        if m.earlier is None and not src_first:
+            m = _swap(m)
+        credit = m.credited if m.earlier is not None else credited(old, doc.text or "", engine.params.agencies)
+        return Match(m.a, m.b, m.kind, m.similarity, m.passages, earlier, credit if m.kind != "quote" else None, facts)
+    if stored.signature is None:
+        log.warning("history article %s has neither text nor signature; skipped", stored.id)
+        return None
+    similarity = round(jaccard(doc_sig, stored.signature), 4)
+    if similarity < engine.params.threshold:
+        return None
+    kind = "copy" if similarity >= engine.params.history_copy_jaccard else "paraphrase"
+    earlier = earlier_of(old, doc) or old.id
+    first, second = (old, doc) if earlier == old.id else (doc, old)
+    credit = credited(first, second.text or "", engine.params.agencies) if first is old else None
+    return Match(first.id, second.id, kind, similarity, (), earlier, credit, facts)
+
+
+def _swap(m: Match) -> Match:
+    flipped = tuple(Passage(p.b_start, p.b_end, p.a_start, p.a_end, p.kind, p.similarity) for p in m.passages)
+    return Match(m.b, m.a, m.kind, m.similarity, flipped, m.earlier, m.credited, m.history)

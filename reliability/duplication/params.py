@@ -1,0 +1,64 @@
+"""Parameters of the duplication stage, read once from the ``[duplication]`` table of the config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from ..config import Config
+
+# Wire agencies whose copy is relayed with a credit line; a later article naming one of them credits the relay.
+DEFAULT_AGENCIES = (
+    "Reuters", "Associated Press", "AP", "AFP", "Agence France-Presse", "France Presse", "TASS", "RIA Novosti",
+    "Interfax", "Ukrinform", "UNIAN", "dpa", "EFE", "ANSA", "Xinhua", "Anadolu", "Bloomberg", "PTI", "Kyodo",
+    "Yonhap", "PAP", "ANI",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicationParams:
+    """Every field mirrors a key of ``[duplication]`` (documented in config/default.toml)."""
+
+    threshold: float = 0.3
+    paraphrase_threshold: float = 0.3
+    lsh_recall: float = 0.95
+    window_shingles: int = 50
+    paraphrase_window_words: int = 40
+    paraphrase_stopwords: int = 150
+    paraphrase_language: str = "english"
+    max_bucket: int = 50
+    max_pairs_per_doc: int = 200
+    quote_share: float = 0.6
+    history_copy_jaccard: float = 0.5
+    align_cache: int = 4096
+    credited_weight: float = 0.4
+    unknown_order_weight: float = 0.6
+    unknown_credit_weight: float = 0.8
+    max_evidence: int = 12
+    repetition_min_words: int = 4
+    repetition_min_overlap: float = 0.8
+    agencies: tuple[str, ...] = DEFAULT_AGENCIES
+
+    def __post_init__(self) -> None:
+        for name in ("threshold", "paraphrase_threshold", "lsh_recall", "quote_share", "repetition_min_overlap"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ValueError(f"duplication.{name} must be in (0, 1], got {value!r}")
+        for name in ("credited_weight", "unknown_order_weight", "unknown_credit_weight"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"duplication.{name} must be in [0, 1], got {value!r}")
+        for name in ("window_shingles", "paraphrase_window_words", "max_bucket", "repetition_min_words"):
+            if getattr(self, name) < 2:
+                raise ValueError(f"duplication.{name} must be >= 2, got {getattr(self, name)!r}")
+
+    @classmethod
+    def from_config(cls, config: Config) -> "DuplicationParams":
+        section = config.section("duplication")
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in section:
+                continue
+            raw = section[f.name]
+            values[f.name] = tuple(raw) if f.name == "agencies" else type(getattr(cls(), f.name))(raw)
+        return cls(**values)
