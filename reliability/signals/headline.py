@@ -158,15 +158,15 @@ def _mentioned(word: str, body_lower: str) -> bool:
 
 
 def _reversed_polarity(text: str, head: tuple[int, int], body: str, settings: Settings) -> list[Finding]:
+    # Headlines may be in title case; in the body, verbs are lower case and "Denys" (a name) is not "deny".
     headline = text[head[0] : head[1]].lower()
-    body_lower = body.lower()
     out = []
     for said, opposite in ((settings.negative, settings.positive), (settings.positive, settings.negative)):
         used = [s for s in said if _has_stem(headline, s)]
-        if not used or any(_has_stem(body_lower, s) for s in said):
+        if not used or any(_has_stem(body, s) for s in said):
             continue
-        contrary = [s for s in opposite if _count_stem(body_lower, s) > 0]
-        if sum(_count_stem(body_lower, s) for s in contrary) < 2:
+        contrary = [s for s in opposite if _count_stem(body, s) > 0]
+        if sum(_count_stem(body, s) for s in contrary) < 2:
             continue  # one stray opposite verb is not a contradiction
         m = re.search(rf"\b{re.escape(used[0])}\w*", text[head[0] : head[1]], re.I)
         if m is None:

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+
+from reliability import load_config
+from reliability.config import ConfigError
+from reliability.outlets import OutletRegistry, host_of, registered_domain
+
+
+@pytest.fixture(scope="module")
+def registry(config) -> OutletRegistry:
+    return OutletRegistry.from_config(config)
+
+
+def test_registry_loads_every_labelled_domain(registry):
+    assert len(registry) > 5000
+
+
+@pytest.mark.parametrize(
+    "url, label",
+    [
+        ("https://www.reuters.com/world/europe/nato-chief-says-2025-11-08/", 1),
+        ("https://edition.cnn.com/2025/11/08/europe/nato-no-fly-zone/index.html", 1),
+        ("http://news.bbc.co.uk/2/hi/europe/1234.stm", 1),
+        ("https://tass.com/politics/1876543", -1),
+        ("https://www.infowars.com/posts/nato-war", -1),
+        ("lenta.ru", -2),
+    ],
+)
+def test_lookup_by_url_strips_subdomains_and_rates(registry, url, label):
+    assert registry.lookup_url(url).label == label
+
+
+def test_unknown_domain_is_unrated_but_keeps_its_registered_domain(registry):
+    rating = registry.lookup_url("https://news.online.ua/politics/stoltenberg-memoir")
+    assert rating.label is None
+    assert rating.word == "unrated"
+    assert rating.domain == "online.ua"
+
+
+@pytest.mark.parametrize(
+    "name, domain",
+    [("Reuters", "reuters.com"), ("France Presse", "afp.com"), ("Agence France-Presse", "afp.com"),
+     ("TASS", "tass.com"), ("Associated Press", "apnews.com"), ("online.ua", "online.ua")],
+)
+def test_names_map_to_domains_through_the_agency_lexicon(registry, name, domain):
+    assert registry.domain_for_name(name) == domain
+
+
+def test_name_guess_only_when_one_rated_domain_fits(registry):
+    assert registry.domain_for_name("Breitbart") == "breitbart.com"
+    assert registry.lookup_name("Breitbart").label == -1
+    # Not in the registry under any suffix: no guessed domain, and never a good rating.
+    assert registry.domain_for_name("CryptoNewsHub") is None
+    assert registry.lookup_name("CryptoNewsHub").known is False
+
+
+def test_config_override_replaces_a_dataset_label():
+    config = load_config(overrides={"outlets": {"overrides": {"rt.com": 0, "example-news.org": 1}}})
+    registry = OutletRegistry.from_config(config)
+    assert registry.lookup_domain("rt.com").label == 0
+    assert registry.lookup_domain("www.example-news.org").source == "config"
+
+
+def test_default_override_fixes_the_known_ajc_error(registry):
+    assert registry.lookup_domain("ajc.com").label == 1
+
+
+def test_bad_override_names_the_key():
+    with pytest.raises(ConfigError, match="outlets.overrides"):
+        OutletRegistry.from_config(load_config(overrides={"outlets": {"overrides": {"rt.com": "bad"}}}))
+
+
+def test_host_of_rejects_non_hosts():
+    assert host_of("not a domain at all") is None
+    assert host_of("https://WWW.Reuters.com:443/x") == "reuters.com"
+    assert registered_domain("edition.cnn.com") == "cnn.com"

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reliability.ingest import from_json_line, from_text
+from reliability.signals import SignalContext
+from reliability.signals import byline
+
+WIRE = """NATO allies agree to speed up air defence deliveries to Ukraine
+
+By Andrew Gray and Sabine Siebold
+
+BRUSSELS, Oct 15 (Reuters) - NATO defence ministers agreed on Wednesday to speed up deliveries of air defence
+systems to Ukraine, Secretary General Mark Rutte said after talks in Brussels, as Kyiv braces for a winter of
+Russian strikes on its power grid.
+
+"Every system we send now saves lives and keeps the lights on," Rutte told a news conference, adding that several
+allies had pledged additional Patriot interceptors and that Germany would deliver two further IRIS-T batteries
+before the end of the year.
+
+Ukrainian Defence Minister Denys Shmyhal, who joined the meeting by video link, said the country needed at least
+ten more batteries to protect its cities and energy infrastructure. Officials from three allied governments said
+the pledges fell short of that figure but went further than many had expected before the meeting.
+
+Rutte declined to say which allies had made new pledges, saying governments would announce them themselves.
+The ministers also discussed NATO's plans to raise defence spending targets ahead of next year's summit.
+
+Reporting by Andrew Gray and Sabine Siebold; Editing by Alex Richardson
+"""
+
+CONTENT_FARM = """Shocking Truth About NATO's Secret Plan Finally Exposed
+
+By ChainPulse Daily Desk | 3 min read
+
+Insiders say NATO leaders have quietly prepared plans that could drag Europe into a wider war, and many experts
+believe the public is not being told the full story. Sources close to the alliance say the discussions have been
+going on for months behind closed doors.
+
+"Everyone in Brussels knows what is coming," one official reportedly said, according to Sputnik. Critics argue that
+the alliance has repeatedly ignored warnings from Moscow about the consequences of its expansion eastwards, while
+Western governments continue to send weapons to Kyiv.
+
+It is widely believed that military planners have already drawn up maps of potential deployments, though no
+documents have been made public. Observers warn that the situation could spiral out of control at any moment and
+that ordinary citizens will pay the price for the decisions of a few politicians.
+
+RIA Novosti reported that Russian diplomats had raised the issue with several European capitals, and TASS quoted a
+senior Kremlin aide as saying Moscow would respond to any deployment with all means at its disposal. Analysts say
+the coming weeks will be decisive for the future of European security and for the war in Ukraine, as ministers
+prepare for a meeting of the alliance and the government in Kyiv presses for more missiles and troops.
+
+© 2025 Global Insight Media Group. All rights reserved.
+"""
+
+
+@pytest.fixture()
+def ctx(config) -> SignalContext:
+    return SignalContext(config)
+
+
+def jsonl(doc_id: str, text: str, **fields: str):
+    return from_json_line(json.dumps({"id": doc_id, "text": text, **fields}))
+
+
+def test_wire_story_with_named_authors_and_reliable_outlet_is_quiet(ctx):
+    doc = jsonl("wire", WIRE, url="https://www.reuters.com/world/europe/nato-air-defence-2025-10-15/")
+    signal = byline.compute(doc, ctx)
+    assert signal.value == 0.0
+    assert signal.details["author_kind"] == "named"
+    assert signal.details["outlet_domain"] == "reuters.com"
+    assert signal.details["outlet_rating"] == "reliable"
+    assert signal.details["agencies"] == []  # a Reuters story naming Reuters relays nothing
+
+
+def test_wire_story_without_url_gets_its_outlet_from_the_dateline(ctx):
+    signal = byline.compute(from_text(WIRE, "wire"), ctx)
+    assert signal.details["outlet_domain"] == "reuters.com"
+    assert signal.value == 0.0
+
+
+def test_content_farm_relaying_state_agencies_scores_badly_with_evidence(ctx):
+    doc = from_text(CONTENT_FARM, "farm")
+    signal = byline.compute(doc, ctx)
+    assert signal.details["author_kind"] == "staff"
+    names = {a["domain"] for a in signal.details["agencies"]}
+    assert {"sputniknews.com", "ria.ru", "tass.com"} <= names
+    assert signal.details["parts"]["agencies"] == pytest.approx(0.5)  # only state agencies relayed
+    assert signal.value > 0.6
+    for ev in signal.evidence:
+        assert doc.text[ev.start : ev.end] == ev.text
+        assert ev.note
+
+
+def test_unreliable_url_outweighs_a_named_author(ctx):
+    text = WIRE.replace("(Reuters) ", "")
+    signal = byline.compute(jsonl("rt", text, url="https://www.rt.com/news/600000-nato-air-defence/"), ctx)
+    assert signal.details["outlet_rating"] == "unreliable"
+    assert signal.value >= 0.7
+    assert "unreliable" in signal.summary
+
+
+def test_copyright_holder_contradicting_the_url_is_flagged(ctx):
+    text = WIRE.replace("(Reuters) ", "") + "\n© 2025 Reuters. All rights reserved.\n"
+    doc = jsonl("lifted", text, url="https://dailynewsflash24.com/nato-air-defence")
+    signal = byline.compute(doc, ctx)
+    assert "credit_conflict" in signal.details["parts"]
+    assert any(ev.text == "Reuters" and "not the publisher" in ev.note for ev in signal.evidence)
+
+
+def test_unknown_outlet_is_never_rated_good(ctx):
+    text = WIRE.replace("(Reuters) ", "")
+    signal = byline.compute(jsonl("x", text, url="https://kyiv-evening-courier.net/nato"), ctx)
+    assert signal.details["outlet_rating"] == "unrated"
+    assert signal.value > 0.0
+
+
+def test_seed_003_staff_byline_crypto_outlet_off_its_beat(ctx, seed_texts):
+    name = next(k for k in seed_texts if k.startswith("003"))
+    doc = from_text(seed_texts[name], name)
+    signal = byline.compute(doc, ctx)
+    assert signal.details["author_kind"] == "staff"
+    assert signal.details["outlet"] == "CryptoNewsHub"
+    assert signal.details["off_beat"] and "crypto" in signal.details["off_beat"]
+    roles = {c["role"]: c for c in signal.details["credits"]}
+    start, end = roles["copyright"]["span"]
+    assert doc.text[start:end] == "CryptoNewsHub"
+    assert doc.text.rfind("©", 0, start) > start - 10
+    assert any("crypto" in ev.note and ev.text == "CryptoNewsHub" for ev in signal.evidence)
+    assert signal.value > 0.5
+
+
+def test_seed_001_source_credit_is_the_outlet(ctx, seed_texts):
+    name = next(k for k in seed_texts if k.startswith("001"))
+    doc = from_text(seed_texts[name], name)
+    signal = byline.compute(doc, ctx)
+    assert signal.details["outlet_domain"] == "online.ua"
+    assert any(ev.text == "online.ua" for ev in signal.evidence)
+
+
+def test_seed_004_relays_tass_and_france_presse(ctx, seed_texts):
+    name = next(k for k in seed_texts if k.startswith("004"))
+    doc = from_text(seed_texts[name], name)
+    signal = byline.compute(doc, ctx)
+    agencies = {a["name"]: a for a in signal.details["agencies"]}
+    assert agencies["TASS"]["rating"] == "unreliable"
+    assert agencies["France Presse"]["domain"] == "afp.com"
+    for agency in agencies.values():
+        start, end = agency["span"]
+        assert doc.text[start:end] == agency["name"]
+    assert signal.details["parts"]["agencies"] > 0  # an unreliable agency, though not the only one
+
+
+def test_seed_000_has_no_byline_and_no_outlet(ctx, seed_texts):
+    name = next(k for k in seed_texts if k.startswith("000"))
+    signal = byline.compute(from_text(seed_texts[name], name), ctx)
+    assert signal.details["author_kind"] == "none"
+    assert signal.details["outlet"] is None
+    assert signal.value > 0.4
+    assert "No byline" in " ".join(ev.note for ev in signal.evidence)
+
+
+def test_agency_name_without_relay_context_is_not_an_agency(ctx):
+    text = WIRE.replace("(Reuters) ", "") + "\nThe AP Stylebook and an RT-PCR test were mentioned by nobody.\n"
+    signal = byline.compute(jsonl("x", text, url="https://www.bbc.co.uk/news/world-europe-1"), ctx)
+    assert signal.details["agencies"] == []
+
+
+def test_new_agency_from_config_needs_no_code_change(config):
+    from reliability import load_config
+
+    extra = {"lexicons": {"byline_origin": {"agencies": {"belta": {"names": ["BelTA"], "domain": "belta.by"}}}},
+             "outlets": {"overrides": {"belta.by": -1}}}
+    ctx = SignalContext(load_config(overrides=extra))
+    text = WIRE.replace("(Reuters) ", "").replace("Rutte told a news conference", "BelTA reported")
+    signal = byline.compute(jsonl("x", text, url="https://www.bbc.co.uk/news/world-1"), ctx)
+    assert [a["domain"] for a in signal.details["agencies"]] == ["belta.by"]
