@@ -21,6 +21,8 @@ _MODULES: tuple[str, ...] = (
     "garbled",
     "junk",
     "byline",
+    "dateline",
+    "headline",
 )
 
 
