@@ -31,12 +31,23 @@ _DATE_PATTERNS = [
 ]
 _DATE_LINE = re.compile(r"^\s*(?:date|published|posted|updated|dated)\s*:?\s*", re.I)
 _BYLINE = re.compile(
-    r"^\s*By\s+(?P<who>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&))*)(?P<rest>.*)$"
+    r"^\s*(?:By|by|BY|Author|Authors|Written by)\s*:?\s+"
+    r"(?P<who>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&))*)(?P<rest>.*)$"
 )
+# A head line that is only a person's name, as many sites print bylines: "Scott Horsley", "Fiona Harvey in Belém",
+# "Nick Triggle, Health correspondent". Two or three capitalised words, then at most a place or a role.
+_NAME_LINE = re.compile(
+    r"^(?P<who>[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z]\.)?(?:\s+(?:de|van|von|al|bin)?\s*[A-Z][a-zà-ÿ'’-]+){1,2})"
+    r"(?:\s+(?:in|with)\s+[^\d\n]{2,40}|,\s+[^\d\n]{2,40})?$"
+)
+NAME_LINE_MAX_CHARS = 60
+# Words this common are page furniture or headline words ("Breaking News", "World Service"), not names.
+NAME_MAX_ZIPF = 5.0
 _STAFF = re.compile(r"\b(?:Staff|Desk|Team|Editors|Editorial Board|Newsroom|Bureau|Reporter)\b\s*$", re.I)
 _SOURCE = re.compile(r"^\s*(?:Source|Via|Originally published (?:at|by|on))\s*:?\s+(?P<src>\S[^\n]{0,80}?)\s*$", re.I | re.M)
 _COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|Copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d\s*(?:[-–]\s*(?:19|20)\d\d\s*)?)?(?P<holder>[A-Z][^\n.|]{1,60}?)"
+    r"(?:©|\(c\)|Copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d\s*(?:[-–]\s*(?:19|20)\d\d\s*)?)?"
+    r"(?P<holder>(?:(?:Prof|Dr|Mr|Mrs|Ms|St)\.\s+)?[A-Z][^\n.|]{1,60}?)"
     r"\s*(?:\.|\||All rights reserved|$)",
     re.I | re.M,
 )
@@ -110,6 +121,19 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _name_line(line: str) -> bool:
+    """Is this short head line a person's name (with perhaps a place or role), not a headline or a label?"""
+    if len(line) > NAME_LINE_MAX_CHARS:
+        return False
+    m = _NAME_LINE.match(line)
+    if m is None:
+        return False
+    from wordfreq import zipf_frequency
+
+    words = [w for w in re.findall(r"[A-Za-zà-ÿ'’-]{2,}", m.group("who")) if w[0].isupper()]
+    return all(zipf_frequency(w.lower(), "en") < NAME_MAX_ZIPF for w in words)
+
+
 def extract(text: str, base: Metadata | None = None) -> Metadata:
     """Metadata from text clues, filling only what ``base`` (JSONL fields, HTML metadata) left empty."""
     base = base or Metadata()
@@ -140,6 +164,12 @@ def extract(text: str, base: Metadata | None = None) -> Metadata:
             continue
         src = _SOURCE.match(line)
         if src:
+            continue
+        if "title" in found.fields and "author" not in found.fields and _name_line(line):
+            who = _NAME_LINE.match(line)
+            assert who is not None
+            found.set("author", who.group("who"), (s, s + who.end("who")))
+            found.set("byline", line, (s, e), clue=True)
             continue
         if cursor < e and "title" not in found.fields and (e - cursor) <= MAX_TITLE_CHARS:
             found.set("title", text[cursor:e], (cursor, e))

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from reliability.metadata import extract
+
+
+@pytest.mark.parametrize(
+    "head, author",
+    [
+        ("Fed cuts rates\n\nBy Scott Horsley\n\nThe Federal Reserve", "Scott Horsley"),
+        ("Russia strikes grid\n\nby Kateryna Hodunova\nOctober 10, 2025 9:41 AM\n\nRussia launched", "Kateryna Hodunova"),
+        ("Germany approves bill\n\nAuthor Rina Goldenberg with Reuters, dpa\n\nThe German government", "Rina Goldenberg"),
+        ("Cop30 fund launched\n\nFiona Harvey in Belém\nMon 10 Nov 2025 14.20 GMT\n\nBrazil has", "Fiona Harvey"),
+        ("NHS list falls\n\nNick Triggle, Health correspondent\n\nThe waiting list", "Nick Triggle"),
+        ("Fed cuts rates\n\nSeptember 17, 2025\n\nScott Horsley\n\nThe Federal Reserve", "Scott Horsley"),
+    ],
+)
+def test_bylines_in_the_forms_sites_print_them(head, author):
+    meta = extract(head + " lowered rates on Wednesday, officials said.\n")
+    assert meta.author == author
+    start, end = meta.spans["author"]
+    assert (head + " ")[start:end] == author
+
+
+@pytest.mark.parametrize("line", ["Breaking News", "Global Research", "Share this story", "Related Articles"])
+def test_page_labels_are_not_bylines(line):
+    meta = extract(f"NATO allies meet in Brussels\n\n{line}\n\nNATO defence ministers met on Wednesday.\n")
+    assert meta.author is None
+
+
+def test_first_line_is_the_headline_not_an_author():
+    meta = extract("Angela Merkel\n\nThe former chancellor published her memoirs on Tuesday.\n")
+    assert meta.title == "Angela Merkel" and meta.author is None
+
+
+def test_copyright_holder_keeps_an_honorific():
+    text = "Body text.\n\nCopyright © Prof. Michel Chossudovsky and Peter Koenig, Global Research, 2025\n"
+    meta = extract(text)
+    assert meta.clues["copyright"].startswith("Prof. Michel Chossudovsky")
+
+
+def test_seed_003_staff_byline_and_copyright(seed_texts):
+    name = next(k for k in seed_texts if k.startswith("003"))
+    meta = extract(seed_texts[name])
+    assert meta.author == "CryptoNewsHub Staff" and meta.outlet == "CryptoNewsHub"
+    assert meta.clues["copyright"] == "CryptoNewsHub"
+    assert meta.published == "2025-11-08T10:51"
+
+
+def test_seed_000_has_no_byline(seed_texts):
+    name = next(k for k in seed_texts if k.startswith("000"))
+    meta = extract(seed_texts[name])
+    assert meta.author is None and meta.published is None
