@@ -1,0 +1,104 @@
+"""How well garbled_text separates spun / machine-translated text from clean text (ROC AUC).
+
+Positives: PAN13 training-corpus passages at their truth offsets in 03-random-obfuscation (words shuffled,
+inserted, replaced by synonyms: spinner-like) and 04-translation-obfuscation (translation chains: MT-like), plus
+the spun/MT news fixtures in tests/fixtures/articles (files named spun_* or mt_*). Negatives: the same passages'
+clean originals in the source documents, plus the clean news fixtures (clean_*). Only pairs whose source document
+is in the requested fold are used; tools/build_phrase_table.py keeps the 'eval' and 'tune' folds out of the table.
+
+    /work/venv/bin/python benchmarks/garbled_auc.py [--fold eval|tune] [--set pmi_threshold=-0.2 ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from sklearn.metrics import roc_auc_score
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from build_phrase_table import fold  # noqa: E402
+
+from reliability import load_config  # noqa: E402
+from reliability.model import Document  # noqa: E402
+from reliability.signals import SignalContext  # noqa: E402
+from reliability.signals import garbled  # noqa: E402
+
+PAN = ROOT.parent / "shared" / "eval" / "pan13-train"
+FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+_FEATURE = re.compile(r"<feature[^>]*>")
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+
+
+def pan_pairs(category: str, want: str) -> list[tuple[str, str]]:
+    """(obfuscated passage, clean original) for each case whose source document is in fold ``want``."""
+    out = []
+    for xml in sorted((PAN / category).glob("*.xml")):
+        body = xml.read_text()
+        susp_name = re.search(r'reference="([^"]+)"', body).group(1)  # type: ignore[union-attr]
+        for m in _FEATURE.finditer(body):
+            a = dict(_ATTR.findall(m.group()))
+            if "source_reference" not in a or fold(a["source_reference"]) != want:
+                continue
+            susp = (PAN / "susp" / susp_name).read_text(encoding="utf-8")
+            src = (PAN / "src" / a["source_reference"]).read_text(encoding="utf-8")
+            o, n = int(a["this_offset"]), int(a["this_length"])
+            so, sn = int(a["source_offset"]), int(a["source_length"])
+            out.append((susp[o : o + n], src[so : so + sn]))
+    return out
+
+
+def news_fixtures() -> list[tuple[str, int]]:
+    out = []
+    for path in sorted(FIXTURES.glob("*.txt")):
+        label = 1 if path.name.startswith(("spun_", "mt_")) else 0 if path.name.startswith("clean_") else None
+        if label is not None:
+            out.append((path.read_text(encoding="utf-8"), label))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fold", default="eval", choices=["eval", "tune"])
+    parser.add_argument("--set", nargs="*", default=[], help="garbled_text parameters, e.g. pmi_threshold=-0.3")
+    args = parser.parse_args()
+    overrides = {k: float(v) for k, v in (s.split("=", 1) for s in args.set)}
+    config = load_config(overrides={"signals": {"garbled_text": overrides}} if overrides else None)
+    ctx = SignalContext(config)
+
+    def score(text: str) -> float:
+        return garbled.compute(Document("x", text), ctx).value
+
+    everything: list[tuple[float, int]] = []
+    for category in ("03-random-obfuscation", "04-translation-obfuscation"):
+        pairs = pan_pairs(category, args.fold)
+        scored = [(score(a), 1) for a, _ in pairs] + [(score(b), 0) for _, b in pairs]
+        everything += scored
+        report(f"PAN {category} ({len(pairs)} pairs, fold {args.fold})", scored)
+    report(f"PAN 03+04 combined (fold {args.fold})", everything)
+    news = [(score(t), y) for t, y in news_fixtures()]
+    if news:
+        report(f"news fixtures ({sum(y for _, y in news)} spun/MT, {sum(1 - y for _, y in news)} clean)", news)
+        report("all of the above", everything + news)
+
+
+def report(label: str, scored: list[tuple[float, int]]) -> None:
+    values = [v for v, _ in scored]
+    labels = [y for _, y in scored]
+    if len(set(labels)) < 2:
+        print(f"{label}: needs both classes")
+        return
+    clean = [v for v, y in scored if y == 0]
+    bad = [v for v, y in scored if y == 1]
+    auc = roc_auc_score(labels, values)
+    print(f"{label}: AUC {auc:.3f} | clean >= 0.2: {sum(v >= 0.2 for v in clean) / len(clean):.0%}, "
+          f"mean {sum(clean) / len(clean):.3f} | spun/MT >= 0.2: {sum(v >= 0.2 for v in bad) / len(bad):.0%}, "
+          f"mean {sum(bad) / len(bad):.3f}")
+
+
+if __name__ == "__main__":
+    main()

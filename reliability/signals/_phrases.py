@@ -1,0 +1,106 @@
+"""Word-pair statistics of clean English, to judge whether a sentence's wording is usual.
+
+The table (``reliability/data/phrase_table.npz``) is built by ``tools/build_phrase_table.py`` from clean text of
+the PAN13 training corpus: a smoothed (Kneser-Ney) bigram model over the 36k most common words. For each pair
+of adjacent words we take its pointwise mutual information, log P(b | a) - log P(b): positive for collocations
+("urgent meeting"), negative for pairs that clean writers avoid. Spun text ("pressing assembly") and shuffled
+text drag a sentence's mean down.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import repeat
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+TABLE_PATH = Path(__file__).resolve().parent.parent / "data" / "phrase_table.npz"
+# Same tokenisation as the build script: lowercase words, straight apostrophes.
+# Each word with the gap before it. Matches tile the text, so offsets are cumulative lengths (no per-match
+# Python work). The gap tells whether two words form a phrase.
+TOKEN = re.compile(r"([^a-z]*)([a-z]+(?:'[a-z]+)?)")
+# Only a space or a hyphen joins two words into a phrase; a comma, full stop or line break breaks it.
+_JOINS = frozenset({" ", "-"})
+
+
+def _fold(text: str) -> str:
+    """Lowercase with straight apostrophes, same length as ``text`` so offsets stay valid."""
+    lowered = text.lower().replace("’", "'")
+    if len(lowered) == len(text):
+        return lowered
+    # Rare: str.lower changed the length (e.g. "İ"); fold letter by letter instead.
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text).replace("’", "'")
+
+
+@dataclass(frozen=True)
+class PairScores:
+    """Adjacent in-vocabulary word pairs of a text: offsets of both words and each pair's PMI."""
+
+    first_start: np.ndarray  # start offset of the first word of each pair
+    second_end: np.ndarray  # end offset of the second word
+    pmi: np.ndarray
+    min_log_p: np.ndarray  # log probability of the rarer word of each pair (rare pairs are sparse, not odd)
+    unknown: tuple[tuple[int, int], ...] = ()  # (start, end) of words outside the table's vocabulary
+
+
+class PhraseTable:
+    """Bigram model of clean English. ``score(text)`` gives the PMI of every adjacent in-vocabulary pair."""
+
+    def __init__(self, path: Path = TABLE_PATH) -> None:
+        with np.load(path) as z:
+            vocab = bytes(z["vocab"]).decode().split("\n")
+            self.log_p_ = z["log_p"]
+            self.log_backoff_ = z["log_backoff"]
+            self.log_cont_ = z["log_cont"]
+            self.keys_ = z["keys"]
+            self.log_p_pair_ = z["log_p_pair"]
+        self.index_ = {w: i for i, w in enumerate(vocab)}
+        self.size_ = len(vocab)
+        self.trigrams_ = frozenset(t for w in vocab for t in _trigrams(w))
+
+    def spellable(self, word: str) -> bool:
+        """Whether every letter trigram of ``word`` occurs in some common English word ("gmrim" has "gmr")."""
+        return all(t in self.trigrams_ for t in _trigrams(word.lower()))
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.index_
+
+    def score(self, text: str) -> PairScores:
+        found = TOKEN.findall(_fold(text))
+        if len(found) < 2:
+            empty = np.zeros(0)
+            return PairScores(empty.astype(int), empty.astype(int), empty, empty)
+        gaps, words = zip(*found)
+        lengths = np.fromiter(map(len, gaps), int, len(gaps)), np.fromiter(map(len, words), int, len(words))
+        ends = np.cumsum(lengths[0] + lengths[1])
+        starts = ends - lengths[1]
+        index = self.index_
+        id_arr = np.fromiter(map(index.get, words, repeat(-1)), np.int64, len(words))
+        joined = np.fromiter(map(_JOINS.__contains__, gaps[1:]), bool, len(gaps) - 1)
+        a, b = id_arr[:-1], id_arr[1:]
+        keep = (a >= 0) & (b >= 0) & joined
+        a, b = a[keep], b[keep]
+        keys = (a.astype(np.int64) * self.size_ + b).astype(np.uint32)
+        pos = np.searchsorted(self.keys_, keys)
+        pos[pos >= len(self.keys_)] = 0
+        seen = self.keys_[pos] == keys
+        log_p = np.where(seen, self.log_p_pair_[pos], self.log_backoff_[a] + self.log_cont_[b])
+        first_start = starts[:-1][keep]
+        second_end = ends[1:][keep]
+        missing = np.flatnonzero(id_arr < 0)
+        unknown = tuple(zip(starts[missing].tolist(), ends[missing].tolist()))
+        min_log_p = np.minimum(self.log_p_[a], self.log_p_[b])
+        return PairScores(first_start, second_end, log_p - self.log_p_[b], min_log_p, unknown)
+
+
+def _trigrams(word: str) -> list[str]:
+    padded = f"^{word}$"
+    return [padded[i : i + 3] for i in range(len(padded) - 2)]
+
+
+@lru_cache(maxsize=1)
+def default_table() -> PhraseTable:
+    return PhraseTable()

@@ -1,0 +1,178 @@
+"""Text helpers shared by the text-based signals: sentence and paragraph spans, lexicon -> compiled regex.
+
+Everything returns character offsets into the original string, so evidence spans index ``doc.text`` directly.
+
+>>> sentence_spans("Mr. Smith left. He said “no.” Then he went home.")
+[(0, 15), (16, 29), (30, 48)]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+# Tokens that end with a full stop but do not end a sentence ("Mr. Smith", "U.S. officials").
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof gen sen rep gov lt col capt maj sgt st jr sr inc corp co ltd no vs etc approx
+    jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u u.s.a d.c a.m p.m i.e e.g""".split()
+)
+# A candidate sentence end: terminal punctuation, optional closing quote/bracket, then white space.
+_END = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s)|\n\s*\n|\n(?=\s*\S)")
+_TOKEN_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, white space trimmed. Line breaks always end a sentence: in scraped
+    copy a line is a paragraph, and a sentence running over one is itself a defect that garbled_text reports."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _END.finditer(text):
+        if m.group(0)[0] == "." and _is_abbreviation(text, m.start()):
+            continue
+        _append_trimmed(spans, text, start, m.end())
+        start = m.end()
+    _append_trimmed(spans, text, start, len(text))
+    return spans
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    m = _TOKEN_BEFORE.search(text, max(0, dot - 12), dot + 1)
+    if m is None:
+        return False
+    token = m.group(1).lower().rstrip(".")
+    # A single capital letter before a dot is an initial ("Jens M. Stoltenberg").
+    return token in _ABBREVIATIONS or (len(token) == 1 and text[dot - 1].isupper())
+
+
+def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each block of non-blank lines."""
+    return [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line, surrounding white space trimmed."""
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^\n]+", text):
+        _append_trimmed(spans, text, m.start(), m.end())
+    return spans
+
+
+def word_count(text: str) -> int:
+    return sum(1 for _ in WORD.finditer(text))
+
+
+def phrase_regex(phrase: str) -> str:
+    """A lexicon phrase as a regex: literal words, any run of white space between them, curly or straight
+    apostrophes alike. Phrases starting with ``re:`` are taken as regular expressions verbatim."""
+    if phrase.startswith("re:"):
+        return phrase[3:]
+    words = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in phrase.split()]
+    return r"\s+".join(words)
+
+
+def compile_phrases(phrases: Iterable[str], *, flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
+    """One alternation over all phrases, whole words only, longest first so the fullest cue wins."""
+    parts = sorted({phrase_regex(p) for p in phrases if p.strip()}, key=len, reverse=True)
+    if not parts:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", flags)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Non-capturing regex group matching any of ``words`` literally (longest first)."""
+    items = sorted({phrase_regex(w) for w in words if w.strip()}, key=len, reverse=True)
+    return "(?:" + "|".join(items) + ")" if items else "(?!)"
+
+
+def strings(section: Mapping[str, object], key: str) -> list[str]:
+    """A list of strings from a lexicon table; a missing key is an empty list."""
+    value = section.get(key, [])
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
+
+
+def saturate(count: float, scale: float) -> float:
+    """0 for nothing, approaching 1 as ``count`` grows: ``1 - exp(-count / scale)``."""
+    if count <= 0 or scale <= 0:
+        return 0.0
+    return 1.0 - math.exp(-count / scale)
+
+
+def clamp01(value: float) -> float:
+    return 0.0 if value < 0 else 1.0 if value > 1 else float(value)
+
+
+def index_of(spans: Sequence[tuple[int, int]], offset: int) -> int:
+    """Index of the span containing ``offset`` (spans sorted, non-overlapping); -1 if none."""
+    lo, hi = 0, len(spans) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        start, end = spans[mid]
+        if offset < start:
+            hi = mid - 1
+        elif offset >= end:
+            lo = mid + 1
+        else:
+            return mid
+    return -1
+
+
+def excerpt(text: str, start: int, end: int, limit: int = 80) -> str:
+    """A short quotation of ``text[start:end]`` for notes."""
+    snippet = " ".join(text[start:end].split())
+    return snippet if len(snippet) <= limit else snippet[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class CueSet:
+    """Several kinds of cue compiled into one regex; each match knows its kind's note.
+
+    Built from lexicon tables of the form ``{kind: {"note": "...", "cues": [...]}}``. ``whole_line`` cues
+    count only when they fill a line by themselves ("Related Articles" as a heading, not in a sentence).
+    """
+
+    pattern: re.Pattern[str] | None
+    notes: Mapping[str, str]
+
+    @classmethod
+    def build(cls, tables: Mapping[str, object], *, whole_line: bool = False, prefix: str = "k") -> "CueSet":
+        parts, notes = [], {}
+        for i, (kind, table) in enumerate(sorted(tables.items())):
+            if not isinstance(table, Mapping):
+                continue
+            cues = sorted({phrase_regex(c) for c in strings(table, "cues") if c.strip()}, key=len, reverse=True)
+            if not cues:
+                continue
+            group = f"{prefix}{i}"
+            notes[group] = str(table.get("note", kind))
+            parts.append(f"(?P<{group}>" + "|".join(cues) + ")")
+        if not parts:
+            return cls(None, notes)
+        body = "|".join(parts)
+        if whole_line:
+            regex = r"(?m)^[ \t•·|*>#-]*(?:" + body + r")[ \t.:!|]*$"
+        else:
+            regex = r"(?<![\w-])(?:" + body + r")(?![\w-])"
+        return cls(re.compile(regex, re.IGNORECASE), notes)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, note) of every cue, spans trimmed to the cue itself."""
+        if self.pattern is None:
+            return []
+        out = []
+        for m in self.pattern.finditer(text):
+            group = next(g for g in self.notes if m.start(g) != -1)
+            out.append((m.start(group), m.end(group), self.notes.get(group, "")))
+        return out

@@ -1,0 +1,62 @@
+"""sensational_framing — hype that tells the reader how to feel ("sent shockwaves", "bombshell", "!!").
+
+Cues are in ``config/lexicons/sensational_framing.toml``. Besides the phrases, shouting counts: exclamation
+marks beyond what quoted speech explains, and runs of capitalised words inside ordinary sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Document, Evidence, Signal
+from . import SignalContext
+from ._text import compile_phrases, saturate, strings
+
+NAME = "sensational_framing"
+
+
+@dataclass(frozen=True)
+class Cues:
+    phrases: re.Pattern[str] | None
+    shouting: re.Pattern[str]
+
+
+def _build(ctx: SignalContext) -> Cues:
+    lexicon = ctx.config.lexicon(NAME)
+    shouting = lexicon.get("shouting", {})
+    acronym = int(shouting.get("max_acronym_letters", 6)) if isinstance(shouting, dict) else 6
+    # Three capitalised words in a row, or one word longer than any acronym, with lowercase text on its line
+    # (so an all-capitals heading or press-release letterhead is not shouting).
+    caps_word = r"[A-Z]{2,}(?:['’][A-Z]+)?"
+    shout = rf"(?m)(?=[^\n]*[a-z])[^\n]*?\b((?:{caps_word}\s+){{2,}}{caps_word}|[A-Z]{{{acronym + 1},}})\b"
+    return Cues(compile_phrases(strings(lexicon, "phrases")), re.compile(shout))
+
+
+_EXCLAIM = re.compile(r"[!?]*![!?1]*")
+
+
+def compute(doc: Document, ctx: SignalContext) -> Signal:
+    cues = ctx.resource(f"{NAME}.cues", lambda: _build(ctx))
+    params = ctx.config.section("signals", NAME)
+    text = doc.text
+    hits = [(m.start(), m.end(), "Hype phrase: frames the news instead of reporting it") for m in _finditer(cues.phrases, text)]
+    hits += [(m.start(1), m.end(1), "Shouting in capital letters") for m in cues.shouting.finditer(text)]
+    exclaims = list(_EXCLAIM.finditer(text))
+    if len(exclaims) >= int(params.get("min_exclamations", 2)):
+        hits += [(m.start(), m.end(), "Exclamation mark: excited tone unusual in news copy") for m in exclaims]
+    hits.sort()
+    evidence = tuple(Evidence.of(text, s, e, note) for s, e, note in hits)
+    value = saturate(len(hits), float(params.get("saturation", 2.0)))
+    return Signal(NAME, round(value, 4), evidence, _summary(evidence), {"cues": len(hits)})
+
+
+def _finditer(pattern: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
+    return list(pattern.finditer(text)) if pattern else []
+
+
+def _summary(evidence: tuple[Evidence, ...]) -> str:
+    if not evidence:
+        return "No sensational framing"
+    shown = ", ".join(f"“{e.text}”" for e in evidence[:2])
+    return f"Sensational framing ({len(evidence)} cues, e.g. {shown})"

@@ -1,0 +1,114 @@
+"""Build reliability/data/phrase_table.npz: the word-pair statistics garbled_text uses to spot unusual wording.
+
+Clean English comes from the PAN13 training corpus in ../shared/eval/pan13-train: its source documents and the
+suspicious documents of the categories that hold no machine obfuscation (01 no plagiarism, 02 verbatim copies,
+05 human summaries). Source documents of the evaluation and tuning folds (see :func:`fold`) are left out, so
+benchmarks/garbled_auc.py measures on text the table never saw.
+
+    /work/venv/bin/python tools/build_phrase_table.py [--pan ../shared/eval/pan13-train] [--out reliability/data/phrase_table.npz]
+
+Stored (all numpy arrays): ``vocab`` (newline-joined words), per word ``log_p`` (unigram log probability),
+``log_backoff`` (log of the Kneser-Ney back-off weight) and ``log_cont`` (log continuation probability); per
+kept word pair ``keys`` (first id * V + second id, sorted) and ``log_p_pair`` (log P(second | first)).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import zlib
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
+MAX_VOCAB = 40_000
+MIN_WORD_COUNT = 3
+MIN_PAIR_COUNT = 2
+DISCOUNT = 0.75
+
+
+def fold(source_name: str) -> str:
+    """'eval', 'tune' or 'table' for a source document, by a stable hash of its file name."""
+    bucket = zlib.crc32(source_name.encode()) % 5
+    return {0: "eval", 1: "tune"}.get(bucket, "table")
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN.findall(text.lower().replace("’", "'"))
+
+
+def clean_documents(pan: Path) -> list[Path]:
+    obfuscated = set()
+    for category in ("03-random-obfuscation", "04-translation-obfuscation"):
+        obfuscated |= {line.split()[0] for line in (pan / category / "pairs").read_text().splitlines() if line.strip()}
+    sources = [p for p in sorted((pan / "src").glob("*.txt")) if fold(p.name) == "table"]
+    suspicious = [p for p in sorted((pan / "susp").glob("*.txt")) if p.name not in obfuscated]
+    return sources + suspicious
+
+
+def count(paths: list[Path]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    words: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for path in paths:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            toks = tokens(line)
+            words.update(toks)
+            pairs.update(zip(toks, toks[1:]))
+    return words, pairs
+
+
+def build(words: Counter[str], pairs: Counter[tuple[str, str]]) -> dict[str, np.ndarray]:
+    vocab = [w for w, c in words.most_common(MAX_VOCAB) if c >= MIN_WORD_COUNT]
+    index = {w: i for i, w in enumerate(vocab)}
+    size = len(vocab)
+    total = sum(words[w] for w in vocab)
+    first_total = np.zeros(size)
+    followers = np.zeros(size)
+    preceders = np.zeros(size)
+    kept: list[tuple[int, float]] = []
+    for (a, b), c in pairs.items():
+        ia, ib = index.get(a), index.get(b)
+        if ia is None or ib is None:
+            continue
+        first_total[ia] += c
+        followers[ia] += 1
+        preceders[ib] += 1
+        if c >= MIN_PAIR_COUNT:
+            kept.append((ia * size + ib, c))
+    n_types = preceders.sum()
+    log_cont = np.log((preceders + 0.5) / (n_types + 0.5 * size))
+    backoff = DISCOUNT * np.maximum(followers, 1) / np.maximum(first_total, 1)
+    keys = np.array([k for k, _ in kept], dtype=np.uint32)
+    counts = np.array([c for _, c in kept], dtype=np.float64)
+    first = keys // size
+    second = keys % size
+    p_pair = (counts - DISCOUNT) / first_total[first] + backoff[first] * np.exp(log_cont[second])
+    order = np.argsort(keys)
+    return {
+        "vocab": np.frombuffer("\n".join(vocab).encode(), dtype=np.uint8),
+        "log_p": np.log(np.array([words[w] for w in vocab]) / total).astype(np.float32),
+        "log_backoff": np.log(backoff).astype(np.float32),
+        "log_cont": log_cont.astype(np.float32),
+        "keys": keys[order],
+        "log_p_pair": np.log(p_pair[order]).astype(np.float32),
+    }
+
+
+def main() -> None:
+    root = Path(__file__).resolve().parent.parent
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pan", type=Path, default=root.parent / "shared" / "eval" / "pan13-train")
+    parser.add_argument("--out", type=Path, default=root / "reliability" / "data" / "phrase_table.npz")
+    args = parser.parse_args()
+    paths = clean_documents(args.pan)
+    words, pairs = count(paths)
+    table = build(words, pairs)
+    np.savez_compressed(args.out, **table)
+    print(f"{len(paths)} documents, {sum(words.values()):,} tokens -> {len(table['log_p']):,} words, "
+          f"{len(table['keys']):,} pairs, {args.out.stat().st_size / 1e6:.1f} MB at {args.out}")
+
+
+if __name__ == "__main__":
+    main()
