@@ -25,7 +25,8 @@ from .config import Config
 DATA_FILE = Path(__file__).parent / "data" / "outlets.csv"
 
 LABEL_WORDS: Mapping[int, str] = {1: "reliable", 0: "mixed", -1: "unreliable", -2: "blacklisted"}
-_GUESS_SUFFIXES = (".com", ".org", ".net", ".co.uk", ".news", ".info")
+_GUESS_SUFFIXES = (".com", ".org", ".net", ".co.uk", ".news", ".info", ".ca", ".com.au", ".in", ".ru", ".ua", ".ie",
+                   ".co", ".us", ".tv")
 _HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 
 
@@ -134,12 +135,19 @@ class OutletRegistry:
         if host:
             return host
         guesses = [key + suffix for suffix in _GUESS_SUFFIXES if key + suffix in self._ratings]
-        # "<name>.com" is a guess: only trust it when exactly one rated domain fits.
-        return guesses[0] if len(guesses) == 1 else None
+        # "<name>.com" is a guess: trust it only when every rated domain that fits agrees on the label
+        # ("Global Research": globalresearch.ca and .org are both blacklisted).
+        groups = {_group(self._ratings[g].label) for g in guesses}
+        return max(guesses, key=lambda g: self._ratings[g].label or 0) if len(groups) == 1 else None
 
     def lookup_name(self, name: str) -> OutletRating:
         domain = self.domain_for_name(name)
         return self.lookup_domain(domain) if domain else UNKNOWN
+
+
+def _group(label: int | None) -> str:
+    """Ratings that mean the same to an editor: -1 and -2 are both "do not trust"."""
+    return "bad" if label is not None and label < 0 else str(label)
 
 
 def read_csv(path: Path) -> dict[str, OutletRating]:
@@ -178,9 +186,10 @@ def _override(domain: str, label: object, where: str) -> OutletRating:
 
 
 def agency_domains(config: Config) -> dict[str, str]:
-    """Every agency name in the ``byline_origin`` lexicon -> its domain."""
-    out: dict[str, str] = {}
-    for entry in config.lexicon("byline_origin").get("agencies", {}).values():
+    """Every agency and outlet name in the ``byline_origin`` lexicon -> its domain."""
+    lexicon = config.lexicon("byline_origin")
+    out: dict[str, str] = {str(k): str(v) for k, v in lexicon.get("outlet_names", {}).items()}
+    for entry in lexicon.get("agencies", {}).values():
         for name in _names(entry):
             out[name] = str(entry["domain"])
     return out

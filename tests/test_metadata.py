@@ -52,3 +52,13 @@ def test_seed_000_has_no_byline(seed_texts):
     name = next(k for k in seed_texts if k.startswith("000"))
     meta = extract(seed_texts[name])
     assert meta.author is None and meta.published is None
+
+
+def test_byline_after_a_date_and_separator():
+    meta = extract("Turmeric study\n\n10/14/2025 / By Ethan Huff\n\nA growing body of evidence suggests.\n")
+    assert meta.author == "Ethan Huff"
+
+
+def test_by_inside_a_sentence_is_not_a_byline():
+    meta = extract("Fed cuts rates\n\nPrices rose by Tuesday as expected, said analysts.\n")
+    assert meta.author is None

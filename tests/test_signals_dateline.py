@@ -66,3 +66,18 @@ def test_sentence_openings_are_not_datelines(ctx):
 def test_seeds_without_any_date_fire_and_dated_seeds_do_not(ctx, seed_texts):
     values = {k[:3]: dateline.compute(from_text(t, k), ctx).value for k, t in seed_texts.items()}
     assert values == {"000": 1.0, "001": 0.0, "002": 1.0, "003": 0.0, "004": 1.0}
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Issued on: 12/10/2025 - 18:35", "Date 27.08.2025", "10/14/2025 / By Ethan Huff", "Published on 03/11/2025 - 12:15 GMT+1"],
+)
+def test_numeric_dates_as_sites_print_them(ctx, line):
+    text = "Ukraine extends martial law again\n\n" + line + "\n\n" + BODY.replace("on Tuesday ", "")
+    signal = dateline.compute(from_text(text, "site"), ctx)
+    assert signal.value == 0.0
+
+
+def test_a_ratio_is_not_a_date(ctx):
+    text = "Ukraine extends martial law again\n\nDate of the vote: unknown. The 3.5/10.2 ratio held.\n\n" + BODY.replace("on Tuesday ", "")
+    assert dateline.compute(from_text(text, "site"), ctx).value == 1.0

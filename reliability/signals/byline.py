@@ -40,6 +40,7 @@ class Lexicon:
     relay_before: re.Pattern[str]
     relay_after: re.Pattern[str]
     beats: Mapping[str, tuple[re.Pattern[str] | None, tuple[str, ...]]]
+    credit_patterns: tuple[re.Pattern[str], ...] = ()
 
     @classmethod
     def from_config(cls, config: Config) -> "Lexicon":
@@ -51,6 +52,7 @@ class Lexicon:
             relay_before=_phrases(lex.get("relay_before", []), before=True),
             relay_after=_phrases(lex.get("relay_after", []), before=False),
             beats={k: _beat(v) for k, v in lex.get("beats", {}).items()},
+            credit_patterns=tuple(re.compile(str(p)) for p in lex.get("credit_patterns", [])),
         )
 
     def part(self, name: str) -> float:
@@ -146,12 +148,12 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
 def _find(doc: Document, lex: Lexicon, registry: OutletRegistry) -> Findings:
     found = Findings()
     _find_author(doc, lex, found)
-    found.credits = list(_credits(doc, registry))
+    found.credits = list(_credits(doc, registry)) + _credit_lines(doc, lex, registry)
     own = {c.rating.domain for c in found.credits if c.rating.domain}
     for agency in _agencies(doc.text, lex, registry):
         if agency.rating.domain not in own:  # a Reuters story citing Reuters relays nothing
             found.agencies.append(agency)
-    if not any(c.role in ("url", "outlet", "source") for c in found.credits):
+    if not any(c.role in ("url", "outlet", "source", "credit") for c in found.credits):
         # A wire dateline, "KYIV (Reuters) -", names the outlet the story comes from.
         found.credits += [Credit("dateline", a.name, a.rating, a.span) for a in found.agencies if a.dateline][:1]
         found.agencies = [a for a in found.agencies if not a.dateline]
@@ -192,6 +194,21 @@ def _credits(doc: Document, registry: OutletRegistry) -> Iterable[Credit]:
         name = meta.clues.get(role)
         if name:
             yield Credit(role, name, registry.lookup_name(name), meta.spans.get(role))
+
+
+def _credit_lines(doc: Document, lex: Lexicon, registry: OutletRegistry) -> list[Credit]:
+    """Outlets named by lines like "The original source of this article is X" or "(FRANCE 24 with AFP)"."""
+    out: list[Credit] = []
+    for pattern in lex.credit_patterns:
+        for m in pattern.finditer(doc.text):
+            name = m.group("name").strip()
+            rating = registry.lookup_name(name)
+            # A place or a person in the same position must not become an outlet: keep only what the registry
+            # knows or what is spelled as a domain.
+            if rating.known or rating.domain and "." in name:
+                out.append(Credit("credit", name, rating, m.span("name")))
+                break
+    return out
 
 
 def _agencies(text: str, lex: Lexicon, registry: OutletRegistry) -> list[Agency]:
@@ -235,7 +252,7 @@ _RATING_PART = {1: None, 0: "outlet_mixed", -1: "outlet_unreliable", -2: "outlet
 
 
 def _outlet_part(doc: Document, found: Findings, lex: Lexicon) -> Part:
-    rated = [c for c in found.credits if c.role in ("url", "outlet", "source", "dateline")]
+    rated = [c for c in found.credits if c.role in ("url", "outlet", "source", "credit", "dateline")]
     if not rated:  # a copyright or "Written for" line is the last resort for who published it
         rated = [c for c in found.credits if c.role in ("written_for", "copyright")][:1]
     if not rated:
@@ -264,7 +281,8 @@ def _credit_label(credit: Credit) -> str:
     return credit.name
 
 
-_ROLE_WORDS = {"url": "URL", "outlet": "byline outlet", "source": "\"Source:\" credit", "written_for": "\"Written for\" line",
+_ROLE_WORDS = {"url": "URL", "outlet": "byline outlet", "source": "\"Source:\" credit", "credit": "credit line",
+               "written_for": "\"Written for\" line",
                "copyright": "copyright holder", "dateline": "dateline agency"}
 
 
@@ -374,7 +392,7 @@ def _summary(found: Findings, parts: Sequence[Part]) -> str:
 
 
 def _details(found: Findings, parts: Sequence[Part]) -> dict[str, Any]:
-    outlet = next((c for c in found.credits if c.role in ("url", "outlet", "source", "dateline")), None)
+    outlet = next((c for c in found.credits if c.role in ("url", "outlet", "source", "credit", "dateline")), None)
     outlet = outlet or next(iter(found.credits), None)
     off_beat = next((p.phrase for p in parts if p.name == "off_beat"), None)
     return {

@@ -38,6 +38,12 @@ _MIXED_CASE_DATELINE = re.compile(
     rf"(?P<date>{_SHORT_DATE})[ \t]*(?:\((?P<agency>[^()\n]{{2,40}})\)|/(?P<agency2>[^/\n]{{2,30}})/)?[ \t]*[-–—]",
     re.M,
 )
+# 12/10/2025, 27.08.2025, 10/14/2025: day/month order varies by site, so the date is reported as printed.
+_NUMERIC_DATE = re.compile(r"(?<![\d/.])(?:[0-3]?\d)[./](?:[0-3]?\d)[./](?:19|20)\d\d(?![\d/.])")
+# A head line that opens with a date: "10/14/2025 / By Ethan Huff", "Sunday, 02 November 2025 6:40 PM".
+_DATE_FIRST_LINE = re.compile(
+    rf"^[ \t]*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?[ \t]+)?(?:{_SHORT_DATE}|{_NUMERIC_DATE.pattern})", re.M
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
         return Signal(NAME, 0.0, (), f"Published {doc.meta.published}.", _details(doc, found))
     if found is not None:
         return Signal(NAME, 0.0, (), f"Dateline: {found['text']}", _details(doc, found))
-    dated = _date_line(doc.text, settings)
+    dated = _date_line(doc.text, settings) or _dated_head_line(doc.text, settings)
     if dated is not None:
         return Signal(NAME, 0.0, (), f"Published {dated}.", {**_details(doc, None), "published": dated})
     note = ("No dateline or publication date: the head of the article does not say where or when it was filed, and no "
@@ -89,12 +95,22 @@ def _is_dateline(m: re.Match[str]) -> bool:
 
 
 def _date_line(text: str, settings: Settings) -> str | None:
+    """The date of a "Published: …" / "Issued on: …" line anywhere in the text."""
     for m in settings.date_line.finditer(text):
         line_end = text.find("\n", m.end())
-        found = find_date(text, m.end(), line_end if line_end >= 0 else len(text))
+        line_end = line_end if line_end >= 0 else len(text)
+        found = find_date(text, m.end(), line_end)
         if found and found[1][0] - m.end() <= 3:
             return found[0]
+        numeric = _NUMERIC_DATE.search(text, m.end(), line_end)
+        if numeric and numeric.start() - m.end() <= 3:
+            return numeric.group()
     return None
+
+
+def _dated_head_line(text: str, settings: Settings) -> str | None:
+    m = _DATE_FIRST_LINE.search(text, 0, settings.head_chars)
+    return m.group().strip() if m else None
 
 
 def _details(doc: Document, found: dict[str, Any] | None) -> dict[str, Any]:
