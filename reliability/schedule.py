@@ -190,6 +190,8 @@ def diff_markdown(d: ReportDiff) -> str:
         lines.append("This is the first report in this folder; everything below is new.")
         return "\n".join(lines) + "\n"
     lines.append(f"Compared with the report of {d.previous}: {len(d.new_articles)} new article(s).")
+    lines += ["", "### New articles", ""]
+    lines += [f"- {_md(i)}" for i in _listed(d.new_articles)] or ["- none"]
     lines += ["", "### New clusters of reused text", ""]
     lines += [f"- {', '.join(_md(i) for i in c)}" for c in d.new_clusters] or ["- none"]
     lines += ["", "### Articles that crossed a triage threshold", ""]
@@ -202,9 +204,14 @@ def diff_markdown(d: ReportDiff) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _listed(ids: Sequence[str], limit: int = 20) -> list[str]:
+    """At most ``limit`` ids, then a count: a daily report over thousands of articles stays readable."""
+    return list(ids[:limit]) + ([f"… and {len(ids) - limit} more"] if len(ids) > limit else [])
+
+
 def _md(text: str) -> str:
-    """Article-derived text in Markdown: no markup, no raw HTML."""
-    return html.escape(re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", " ".join(text.split())), quote=False)
+    """Article-derived text in Markdown: markup characters backslash-escaped, HTML as entities (never raw tags)."""
+    return html.escape(re.sub(r"([\\`*_\[\]#|])", r"\\\1", " ".join(text.split())), quote=False)
 
 
 def diff_html(d: ReportDiff) -> str:
@@ -216,6 +223,7 @@ def diff_html(d: ReportDiff) -> str:
     e = html.escape
     out.append(f"<p>Compared with the report of {e(d.previous)}: {len(d.new_articles)} new article(s).</p>")
     sections = [
+        ("New articles", _listed(d.new_articles)),
         ("New clusters of reused text", [", ".join(c) for c in d.new_clusters]),
         (
             "Articles that crossed a triage threshold",
