@@ -20,7 +20,9 @@ NAME = "anonymous_framing"
 
 # A run of capitalised words, as names of people and organisations are written ("NATO Secretary General Jens
 # Stoltenberg", "France Presse"); lowercase particles allowed inside ("Ursula von der Leyen").
-_NAME = r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|van|von|der|al|bin|la|le|da|du))*"
+# A full stop stays inside a word ("U.S", "J.") but never ends one, so "Ramstein. He said" is two sentences.
+_WORD = r"(?:[A-Z]\.|[A-Z](?:[\w’'-]|\.(?=\w))*)"
+_NAME = rf"{_WORD}(?:\s+(?:{_WORD}|de|van|von|der|al|bin|la|le|da|du))*"
 # A lowercase head that keeps an organisation the speaker ("the France Presse agency reported").
 _ORG_HEAD = r"(?:\s+(?:news\s+agency|agency|newspaper|daily|ministry|office|website|channel|broadcaster|magazine|outlet|service|spokesperson|spokesman|spokeswoman))?"
 

@@ -39,8 +39,8 @@ _STRAIGHT = re.compile(r"(?<!\d)\"")
 _ODD_NUMERAL = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d*000|\d00)['’]s\b")
 _WORDS = re.compile(r"\S+")
 _DEFAULTS: Mapping[str, float] = {
-    "full_density": 0.25, "min_pairs": 6, "pmi_threshold": -0.25, "pmi_scale": 0.25, "min_word_log_p": -10.0,
-    "min_nonword_letters": 4,
+    "full_density": 0.25, "min_pairs": 3, "pmi_threshold": 0.25, "pmi_scale": 0.25, "min_word_log_p": -8.0,
+    "prior_pmi": 1.2, "prior_weight": 3.0, "min_nonword_letters": 4,
 }
 
 
@@ -219,7 +219,11 @@ def _statistics(
     which[usable] = np.searchsorted(starts, scores.first_start[usable], side="right") - 1
     valid = which >= 0
     counts = np.bincount(which[valid], minlength=len(sentences))
-    means = np.bincount(which[valid], weights=scores.pmi[valid], minlength=len(sentences)) / np.maximum(counts, 1)
+    sums = np.bincount(which[valid], weights=scores.pmi[valid], minlength=len(sentences))
+    # Shrink each sentence's mean towards that of clean news, so a sentence with three word pairs needs
+    # stronger evidence than one with twenty.
+    prior = params["prior_weight"]
+    means = (sums + prior * params["prior_pmi"]) / (counts + prior)
     # A soft step: a sentence well below the threshold counts fully, one near it counts half.
     logistic = 1.0 / (1.0 + np.exp((means - params["pmi_threshold"]) / params["pmi_scale"]))
     oddness = np.where(counts >= params["min_pairs"], logistic, 0.0)

@@ -25,11 +25,12 @@ class Cues:
 def _build(ctx: SignalContext) -> Cues:
     lexicon = ctx.config.lexicon(NAME)
     shouting = lexicon.get("shouting", {})
-    acronym = int(shouting.get("max_acronym_letters", 6)) if isinstance(shouting, dict) else 6
-    # Three capitalised words in a row, or one word longer than any acronym, with lowercase text on its line
-    # (so an all-capitals heading or press-release letterhead is not shouting).
+    run = int(shouting.get("min_capitalised_words", 3)) if isinstance(shouting, dict) else 3
+    # Several capitalised words in a row with lowercase text on the same line: shouting inside a sentence.
+    # Single capitalised words are datelines ("FRANKFURT —") or acronyms, and all-capitals lines are
+    # headings or letterheads.
     caps_word = r"[A-Z]{2,}(?:['’][A-Z]+)?"
-    shout = rf"(?m)(?=[^\n]*[a-z])[^\n]*?\b((?:{caps_word}\s+){{2,}}{caps_word}|[A-Z]{{{acronym + 1},}})\b"
+    shout = rf"(?m)(?=[^\n]*[a-z])[^\n]*?\b((?:{caps_word}[ \t]+){{{max(run, 2) - 1},}}{caps_word})\b"
     return Cues(compile_phrases(strings(lexicon, "phrases")), re.compile(shout))
 
 
@@ -45,10 +46,19 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     exclaims = list(_EXCLAIM.finditer(text))
     if len(exclaims) >= int(params.get("min_exclamations", 2)):
         hits += [(m.start(), m.end(), "Exclamation mark: excited tone unusual in news copy") for m in exclaims]
-    hits.sort()
+    hits = _without_overlaps(sorted(hits))
     evidence = tuple(Evidence.of(text, s, e, note) for s, e, note in hits)
     value = saturate(len(hits), float(params.get("saturation", 2.0)))
     return Signal(NAME, round(value, 4), evidence, _summary(evidence), {"cues": len(hits)})
+
+
+def _without_overlaps(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """"BOMBSHELL" is a hype phrase and shouting at once: count it once."""
+    out: list[tuple[int, int, str]] = []
+    for hit in hits:
+        if not out or hit[0] >= out[-1][1]:
+            out.append(hit)
+    return out
 
 
 def _finditer(pattern: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
