@@ -46,9 +46,12 @@ NAME_LINE_MAX_CHARS = 60
 NAME_MAX_ZIPF = 5.0
 _STAFF = re.compile(r"\b(?:Staff|Desk|Team|Editors|Editorial Board|Newsroom|Bureau|Reporter)\b\s*$", re.I)
 _SOURCE = re.compile(r"^\s*(?:Source|Via|Originally published (?:at|by|on))\s*:?\s+(?P<src>\S[^\n]{0,80}?)\s*$", re.I | re.M)
+# "(c)" counts only before a year: in running text it is usually a list item, "(a) ... (b) ... (c) ...".
+# The holder must start with a capital (case-sensitive even though the marker is not): "copyright and trademarks"
+# names nobody.
 _COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|Copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d\s*(?:[-–]\s*(?:19|20)\d\d\s*)?)?"
-    r"(?P<holder>(?:(?:Prof|Dr|Mr|Mrs|Ms|St)\.\s+)?[A-Z][^\n.|]{1,60}?)"
+    r"(?:©|\(c\)(?=\s*(?:19|20)\d\d)|Copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d\s*(?:[-–]\s*(?:19|20)\d\d\s*)?)?(?:by\s+)?"
+    r"(?P<holder>(?-i:(?:(?:Prof|Dr|Mr|Mrs|Ms|St)\.\s+)?[A-Z][^\n.|?]{1,60}?))"
     r"\s*(?:\.|\||All rights reserved|$)",
     re.I | re.M,
 )

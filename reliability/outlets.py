@@ -87,9 +87,15 @@ def registered_domain(host: str) -> str:
     return f"{parts.domain}.{parts.suffix}" if parts.domain and parts.suffix else host
 
 
+_CORPORATE_TAIL = re.compile(
+    r"(?:[\s,]+(?:inc|ltd|limited|llc|plc|gmbh|corp|corporation|all rights reserved|(?:19|20)\d\d)\.?)+\s*$", re.I
+)
+
+
 def name_key(name: str) -> str:
-    """Normalise an outlet or agency name for comparison: "Agence France-Presse" -> "agencefrancepresse"."""
-    return re.sub(r"[^0-9a-z]+", "", name.lower())
+    """Normalise an outlet or agency name for comparison: "Agence France-Presse" -> "agencefrancepresse",
+    "Guardian News & Media Limited 2025" -> "guardiannewsmedia"."""
+    return re.sub(r"[^0-9a-z]+", "", _CORPORATE_TAIL.sub("", name).lower())
 
 
 class OutletRegistry:

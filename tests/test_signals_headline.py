@@ -84,3 +84,14 @@ def test_short_teaser_body_is_not_judged(ctx):
 def test_seed_headlines_are_supported_by_their_bodies(ctx, seed_texts):
     for name, text in seed_texts.items():
         assert headline.compute(from_text(text, name), ctx).value == 0.0, name
+
+
+def test_a_fragment_first_line_is_not_held_to_the_body(ctx):
+    signal, _ = check(ctx, "Will invest nearly 500 billion conventional electricity,")
+    assert signal.value == 0.0
+
+
+def test_an_unrelated_first_line_is_not_treated_as_the_headline(ctx):
+    signal, _ = check(ctx, "Juneau Real Estate Listings From Kowalski Properties")
+    assert signal.value == 0.0
+    assert "does not read as" in signal.summary

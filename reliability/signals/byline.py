@@ -276,9 +276,10 @@ def _credit_penalty(credit: Credit, lex: Lexicon) -> float:
 
 
 def _credit_label(credit: Credit) -> str:
+    name = credit.name if len(credit.name) <= 60 else credit.name[:57].rstrip() + "…"
     if credit.rating.domain and name_key(credit.rating.domain) != name_key(credit.name):
-        return f"{credit.name} ({credit.rating.domain})"
-    return credit.name
+        return f"{name} ({credit.rating.domain})"
+    return name
 
 
 _ROLE_WORDS = {"url": "URL", "outlet": "byline outlet", "source": "\"Source:\" credit", "credit": "credit line",

@@ -24,6 +24,9 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Z]")
 _NUMBER = re.compile(r"(?<![\w.,-])\d[\d,]*(?:\.\d+)?(?![\w-])")
 _LABEL_SPLIT = re.compile(r"\s+[|–—-]\s+|\s*\|\s*")
 _SMALL_NUMBER = 10  # "three", "ten": small figures are usually spelled out in the body
+_FUNCTION_WORDS = {"this", "that", "with", "from", "into", "over", "after", "before", "about", "what", "when", "where",
+                   "which", "their", "there", "they", "will", "would", "could", "should", "have", "been", "were", "than",
+                   "then", "more", "most", "some", "such", "only", "also", "just", "amid", "says", "said"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     body = _body(doc, start, end)
     if len(body.split()) < settings.min_body_words:
         return Signal(NAME, 0.0, (), "Body too short to check the headline against.", {"headline": doc.text[start:end]})
+    if not _comparable(doc.text[start:end], body):
+        # A first line that is a fragment, or shares little with the body, is not a headline we can hold it to.
+        return Signal(NAME, 0.0, (), "First line does not read as this article's headline.", {"headline": doc.text[start:end]})
     findings = [*_missing_numbers(doc.text, head, body), *_missing_entities(doc.text, head, body, settings),
                 *_reversed_polarity(doc.text, head, body, settings)]
     value = 1.0 - math.prod(1.0 - settings.parts.get(f.kind, 0.0) for f in findings)
@@ -94,6 +100,18 @@ def _body(doc: Document, start: int, end: int) -> str:
     headline = doc.text[start:end]
     body = doc.text[end:].replace(headline, " ")
     return doc.text[:start] + " " + body
+
+
+def _comparable(headline: str, body: str) -> bool:
+    words = headline.split()
+    if not 3 <= len(words) <= 25 or not headline[:1].isupper() and not headline[:1].isdigit():
+        return False
+    if headline.rstrip()[-1:] in ",;:(" or headline.count(",") > 3:
+        return False
+    content = {w.lower() for w in re.findall(r"[A-Za-z][a-z'’-]{3,}", headline)} - _FUNCTION_WORDS
+    body_lower = body.lower()
+    shared = [w for w in content if _mentioned(w, body_lower)]
+    return len(shared) >= 2 and 3 * len(shared) >= len(content)
 
 
 def _missing_numbers(text: str, head: tuple[int, int], body: str) -> list[Finding]:
@@ -145,7 +163,7 @@ def _is_name(word: str, index: int, title_case: bool, settings: Settings) -> boo
         return False
     if word.isupper():  # NATO, EU, IMF: acronyms are names in any headline style
         return True
-    if title_case or index == 0:  # every word is capitalised here, so only rare words can be told apart as names
+    if title_case or index == 0:  # capitalised whatever it is: only rare words can be told apart as names
         return zipf_frequency(word.lower(), "en") < settings.title_case_max_zipf
     return True
 
