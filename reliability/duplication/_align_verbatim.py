@@ -82,7 +82,7 @@ def _merge(runs: list[Run], gap: int) -> list[Run]:
 
 
 def verbatim_runs(
-    wa: np.ndarray, wb: np.ndarray, n: int, min_words: int, gap: int, max_repeats: int = 4
+    wa: np.ndarray, wb: np.ndarray, n: int, min_words: int, gap: int, max_repeats: int = 32
 ) -> list[Run]:
     """Runs of at least ``min_words`` words that two word-hash sequences share, small edits bridged by ``gap``."""
     i, j = _matches(ngram_hashes(wa, n), ngram_hashes(wb, n), max_repeats)

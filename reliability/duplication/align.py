@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -63,6 +63,12 @@ class AlignParams:
     summary_gap_a: int = 24  # source-side gap of the summary pass (a summary condenses a long stretch)
     summary_gap_b: int = 3  # suspicious-side gap of the summary pass
     summary_ratio: float = 3.0  # source fragment this many times longer than the suspicious one -> summary
+    summary_compression: float = 2.0  # normal passages this compressed (source/suspicious length) yield to a summary
+    summary_seed_cosine: float = 0.25  # seed cosine in the summary pass
+    summary_seed_dice: float = 0.25  # seed Dice in the summary pass
+    summary_min_seeds: int = 4  # sentence pairs a summary needs (same-topic texts share a few by chance)
+    summary_validate: float = 0.6  # share of the summary's term weight that must occur in the source stretch
+    summary_extend_cosine: float = 0.1  # source sentences this similar to the summary widen its source side
     copy_containment: float = 0.8  # share of word trigrams found verbatim in the other text for kind "copy"
     verbatim_ngram: int = 4  # words per n-gram when looking for verbatim runs
     verbatim_min_words: int = 12  # shortest verbatim run reported on its own
@@ -70,11 +76,11 @@ class AlignParams:
     verbatim_cover: float = 0.7  # verbatim runs covering this share of a passage replace it (exact boundaries)
 
     def __post_init__(self) -> None:
-        for name in ("seed_cosine", "seed_dice", "validate_cosine", "single_seed_cosine", "copy_containment"):
+        for name in ("seed_cosine", "seed_dice", "validate_cosine", "single_seed_cosine", "copy_containment", "summary_seed_cosine", "summary_seed_dice", "summary_validate", "summary_extend_cosine"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"duplication.align.{name} must be in [0, 1], got {value!r}")
-        for name in ("gap", "min_chars", "summary_gap_a", "summary_gap_b"):
+        for name in ("gap", "min_chars", "summary_gap_a", "summary_gap_b", "summary_min_seeds", "verbatim_gap"):
             if getattr(self, name) < 0:
                 raise ValueError(f"duplication.align.{name} must be >= 0, got {getattr(self, name)!r}")
         if self.min_sentence_terms < 1 or self.max_sentence_words < 5:
@@ -227,14 +233,18 @@ def _row_normalised(m: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-12)) @ m)
 
 
-def _seeds(space: _Space, params: AlignParams) -> np.ndarray:
-    """(k, 2) array of (a sentence, b sentence) pairs similar enough to start a passage."""
+def _similarities(space: _Space) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine (tf-isf) and Dice (stem sets) of every (a sentence, b sentence) pair."""
     cosine = (_row_normalised(space.a) @ _row_normalised(space.b).T).toarray()
     bin_a, bin_b = (space.a > 0).astype(np.float64), (space.b > 0).astype(np.float64)
     shared = (bin_a @ bin_b.T).toarray()
     sizes = np.asarray(bin_a.sum(axis=1)).ravel()[:, None] + np.asarray(bin_b.sum(axis=1)).ravel()[None, :]
-    dice = 2.0 * shared / np.maximum(sizes, 1.0)
-    return np.argwhere((cosine > params.seed_cosine) & (dice > params.seed_dice))
+    return cosine, 2.0 * shared / np.maximum(sizes, 1.0)
+
+
+def _seeds(cosine: np.ndarray, dice: np.ndarray, min_cosine: float, min_dice: float) -> np.ndarray:
+    """(k, 2) array of (a sentence, b sentence) pairs similar enough to start a passage."""
+    return np.argwhere((cosine > min_cosine) & (dice > min_dice))
 
 
 def _split(group: np.ndarray, axis: int, gap: int) -> list[np.ndarray]:
@@ -253,24 +263,46 @@ def _cluster(seeds: np.ndarray, gap_a: int, gap_b: int) -> list[np.ndarray]:
         groups = refined
 
 
-def _fragment_similarity(space: _Space, a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> float:
+def _fragment_vectors(space: _Space, a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> tuple[np.ndarray, np.ndarray]:
     va = np.asarray(space.a[a_lo : a_hi + 1].sum(axis=0)).ravel()
     vb = np.asarray(space.b[b_lo : b_hi + 1].sum(axis=0)).ravel()
+    return va, vb
+
+
+def _fragment_cosine(space: _Space, a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> float:
+    va, vb = _fragment_vectors(space, a_lo, a_hi, b_lo, b_hi)
     denom = float(np.linalg.norm(va) * np.linalg.norm(vb))
     return float(va @ vb) / denom if denom > 0 else 0.0
 
 
-def _extend(seeds: np.ndarray, gap_a: int, gap_b: int, space: _Space, params: AlignParams) -> list[_Fragment]:
+def _fragment_containment(space: _Space, a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> float:
+    """Share of the b fragment's term weight whose terms occur in the a fragment.
+
+    A summary reuses the source's content words but only a few of them, so the symmetric cosine of a short
+    summary and a long source stretch is low even when every summary term comes from the source.
+    """
+    va, vb = _fragment_vectors(space, a_lo, a_hi, b_lo, b_hi)
+    total = float(vb.sum())
+    return float(vb[va > 0].sum()) / total if total > 0 else 0.0
+
+
+_Validate = Callable[[_Space, int, int, int, int], float]
+
+
+def _extend(
+    seeds: np.ndarray, gaps: tuple[int, int], space: _Space, validate: _Validate, threshold: float
+) -> list[_Fragment]:
     """Clusters of seeds whose whole fragments are similar; a failing cluster is retried with smaller gaps."""
     out: list[_Fragment] = []
+    gap_a, gap_b = gaps
     for group in _cluster(seeds, gap_a, gap_b):
-        a_lo, b_lo = group.min(axis=0)
-        a_hi, b_hi = group.max(axis=0)
-        sim = _fragment_similarity(space, int(a_lo), int(a_hi), int(b_lo), int(b_hi))
-        if sim >= params.validate_cosine:
-            out.append(_Fragment(int(a_lo), int(a_hi), int(b_lo), int(b_hi), sim, len(group)))
+        a_lo, b_lo = (int(x) for x in group.min(axis=0))
+        a_hi, b_hi = (int(x) for x in group.max(axis=0))
+        sim = validate(space, a_lo, a_hi, b_lo, b_hi)
+        if sim >= threshold:
+            out.append(_Fragment(a_lo, a_hi, b_lo, b_hi, sim, len(group)))
         elif len(group) > 1 and (gap_a > 0 or gap_b > 0):
-            out.extend(_extend(group, max(gap_a - 1, 0), max(gap_b - 1, 0), space, params))
+            out.extend(_extend(group, (max(gap_a - 1, 0), max(gap_b - 1, 0)), space, validate, threshold))
     return out
 
 
@@ -295,12 +327,6 @@ def _filter(frags: list[_Fragment], pa: Prepared, pb: Prepared, params: AlignPar
     return sorted(kept, key=lambda f: f.b_lo)
 
 
-def _is_summary(frags: list[_Fragment], pa: Prepared, pb: Prepared, ratio: float) -> bool:
-    a_total = sum(_chars(pa, f.a_lo, f.a_hi) for f in frags)
-    b_total = sum(_chars(pb, f.b_lo, f.b_hi) for f in frags)
-    return bool(frags) and a_total >= ratio * b_total
-
-
 def _trigrams(p: Prepared, start: int, end: int) -> np.ndarray:
     lo, hi = np.searchsorted(p.word_start, start), np.searchsorted(p.word_start, end)
     h = p.word_hash[lo:hi]
@@ -320,20 +346,70 @@ def _kind(pa: Prepared, pb: Prepared, a: tuple[int, int], b: tuple[int, int], pa
     return "copy" if contained >= params.copy_containment else "paraphrase"
 
 
-def _sentence_passages(pa: Prepared, pb: Prepared, params: AlignParams) -> list[Passage]:
-    space = _space(pa, pb)
-    seeds = _seeds(space, params)
+def _summary_extent(f: _Fragment, cosine: np.ndarray, params: AlignParams) -> _Fragment:
+    """Widen a summary's source side to every source sentence the summary draws on, wherever it is."""
+    related = np.flatnonzero(cosine[:, f.b_lo : f.b_hi + 1].max(axis=1) >= params.summary_extend_cosine)
+    if len(related) == 0:
+        return f
+    return replace(f, a_lo=min(f.a_lo, int(related[0])), a_hi=max(f.a_hi, int(related[-1])))
+
+
+def _normal_fragments(space: _Space, cosine: np.ndarray, dice: np.ndarray, pa: Prepared, pb: Prepared, params: AlignParams) -> list[_Fragment]:
+    seeds = _seeds(cosine, dice, params.seed_cosine, params.seed_dice)
     if len(seeds) == 0:
         return []
-    frags = _filter(_extend(seeds, params.gap, params.gap, space, params), pa, pb, params)
-    if params.summary:
-        summary = _filter(_extend(seeds, params.summary_gap_a, params.summary_gap_b, space, params), pa, pb, params)
-        if _is_summary(summary, pa, pb, params.summary_ratio):
-            frags = summary
+    gaps = (params.gap, params.gap)
+    return _filter(_extend(seeds, gaps, space, _fragment_cosine, params.validate_cosine), pa, pb, params)
+
+
+def _summary_fragments(space: _Space, cosine: np.ndarray, dice: np.ndarray, pa: Prepared, pb: Prepared, params: AlignParams) -> list[_Fragment]:
+    """Fragments of the loose pass whose source side is ``summary_ratio`` times longer than the suspicious side."""
+    seeds = _seeds(cosine, dice, params.summary_seed_cosine, params.summary_seed_dice)
+    if len(seeds) == 0:
+        return []
+    gaps = (params.summary_gap_a, params.summary_gap_b)
+    frags = _filter(_extend(seeds, gaps, space, _fragment_containment, params.summary_validate), pa, pb, params)
     return [
-        _make(pa, pb, (int(pa.sent_start[f.a_lo]), int(pa.sent_end[f.a_hi])), (int(pb.sent_start[f.b_lo]), int(pb.sent_end[f.b_hi])), f.similarity, params)
+        f
         for f in frags
+        if f.seeds >= params.summary_min_seeds
+        and _chars(pa, f.a_lo, f.a_hi) >= params.summary_ratio * _chars(pb, f.b_lo, f.b_hi)
     ]
+
+
+def _ratio(passages: list[Passage]) -> float:
+    """Source characters per suspicious character: ~1 for copies and translations, large for summaries."""
+    b_total = sum(p.b_end - p.b_start for p in passages)
+    return sum(p.a_end - p.a_start for p in passages) / b_total if b_total else 0.0
+
+
+def _b_window(pb: Prepared, lo: int, hi: int) -> tuple[int, int]:
+    lo, hi = max(lo, 0), min(hi, pb.n_sentences - 1)
+    return int(pb.sent_start[lo]), int(pb.sent_end[hi])
+
+
+def _with_summaries(
+    base: list[Passage], summaries: list[_Fragment], cosine: np.ndarray, pa: Prepared, pb: Prepared, params: AlignParams
+) -> list[Passage]:
+    """Replace passages by a summary where the reuse is a condensation, not a rewording.
+
+    A summary wins where nothing else was found, or where what was found is itself compressed
+    (``summary_compression``): a copy, rewording or translation keeps about one source sentence per sentence.
+    Passages just beside it are pieces of the same summary and are absorbed.
+    """
+    out = list(base)
+    for s in summaries:
+        b_lo, b_hi = _b_window(pb, s.b_lo, s.b_hi)
+        overlapped = [p for p in out if p.b_start < b_hi and p.b_end > b_lo]
+        if overlapped and _ratio(overlapped) < params.summary_compression:
+            continue
+        near_lo, near_hi = _b_window(pb, s.b_lo - params.summary_gap_b - 1, s.b_hi + params.summary_gap_b + 1)
+        near = [p for p in out if p.b_start < near_hi and p.b_end > near_lo]
+        wide = _summary_extent(s, cosine, params)
+        a = (min([int(pa.sent_start[wide.a_lo])] + [p.a_start for p in near]), max([int(pa.sent_end[wide.a_hi])] + [p.a_end for p in near]))
+        b = (min([b_lo] + [p.b_start for p in near]), max([b_hi] + [p.b_end for p in near]))
+        out = [p for p in out if p not in near] + [_make(pa, pb, a, b, s.similarity, params)]
+    return sorted(out, key=lambda p: (p.b_start, p.a_start))
 
 
 def _verbatim_passages(pa: Prepared, pb: Prepared, params: AlignParams) -> list[Passage]:
@@ -367,8 +443,7 @@ def _combine(sentence: list[Passage], verbatim: list[Passage], params: AlignPara
     for s in sentence:
         inside = [v for v in verbatim if _b_overlap(s, v) > 0]
         used.update(inside)
-        covered = sum(_b_overlap(s, v) for v in inside)
-        if inside and covered >= params.verbatim_cover * (s.b_end - s.b_start):
+        if inside and sum(_b_overlap(s, v) for v in inside) >= params.verbatim_cover * (s.b_end - s.b_start):
             out.extend(inside)
         else:
             out.append(s)
@@ -376,22 +451,14 @@ def _combine(sentence: list[Passage], verbatim: list[Passage], params: AlignPara
     return sorted(set(out), key=lambda p: (p.b_start, p.a_start))
 
 
-def _span(parts: list[Passage]) -> Passage:
-    """One passage spanning ``parts`` (verbatim pieces of one reused passage, split by small edits)."""
-    if len(parts) == 1:
-        return parts[0]
-    kind = "copy" if all(p.kind == "copy" for p in parts) else "paraphrase"
-    b_len = sum(p.b_end - p.b_start for p in parts)
-    similarity = sum(p.similarity * (p.b_end - p.b_start) for p in parts) / b_len
-    return Passage(
-        min(p.a_start for p in parts), max(p.a_end for p in parts), min(p.b_start for p in parts),
-        max(p.b_end for p in parts), kind, round(similarity, 4),  # type: ignore[arg-type]
-    )
-
-
 def _make(pa: Prepared, pb: Prepared, a: tuple[int, int], b: tuple[int, int], similarity: float, params: AlignParams) -> Passage:
     kind = _kind(pa, pb, a, b, params)
     return Passage(a[0], a[1], b[0], b[1], kind, round(min(max(similarity, 0.0), 1.0), 4))  # type: ignore[arg-type]
+
+
+def _fragment_passage(f: _Fragment, pa: Prepared, pb: Prepared, params: AlignParams) -> Passage:
+    a = (int(pa.sent_start[f.a_lo]), int(pa.sent_end[f.a_hi]))
+    return _make(pa, pb, a, _b_window(pb, f.b_lo, f.b_hi), f.similarity, params)
 
 
 def align_prepared(pa: Prepared, pb: Prepared, params: AlignParams | None = None) -> list[Passage]:
@@ -399,7 +466,14 @@ def align_prepared(pa: Prepared, pb: Prepared, params: AlignParams | None = None
     params = params or AlignParams()
     if pa.n_sentences == 0 or pb.n_sentences == 0:
         return []
-    return _combine(_sentence_passages(pa, pb, params), _verbatim_passages(pa, pb, params), params)
+    space = _space(pa, pb)
+    cosine, dice = _similarities(space)
+    normal = [_fragment_passage(f, pa, pb, params) for f in _normal_fragments(space, cosine, dice, pa, pb, params)]
+    passages = _combine(normal, _verbatim_passages(pa, pb, params), params)
+    if params.summary:
+        summaries = _summary_fragments(space, cosine, dice, pa, pb, params)
+        passages = _with_summaries(passages, summaries, cosine, pa, pb, params)
+    return passages
 
 
 def align(a_text: str, b_text: str, params: AlignParams | None = None) -> list[Passage]:
