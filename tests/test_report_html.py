@@ -10,8 +10,11 @@ import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reliability import load_config, score_paths
 from reliability.model import (
@@ -345,3 +348,30 @@ def test_real_pipeline_on_seeds_renders_every_article() -> None:
     assert page.count('<article id="d') == len(batch.articles) == 5
     for article in batch.articles:
         assert f"{article.score:.1f}" in page
+
+
+@given(st.data())
+@settings(max_examples=200, deadline=None)
+def test_segments_rebuild_text_and_every_span_for_any_overlap(data: st.DataObject) -> None:
+    text = data.draw(st.text(alphabet="ab \n“é<&", min_size=1, max_size=60))
+    n = len(text)
+    spans = data.draw(st.lists(st.tuples(st.integers(0, n), st.integers(0, n)), max_size=8))
+    signals: dict[str, Any] = {}
+    for i, (x, y) in enumerate(spans):
+        start, end = min(x, y), max(x, y)
+        ev = {"start": start, "end": end, "text": text[start:end], "note": f"n{i}"}
+        signals.setdefault(("anonymous_framing", "page_junk", "garbled_text")[i % 3], {"evidence": []})["evidence"].append(ev)
+    marks = marks_for(text, signals)
+    segs = segments(text, marks)
+    assert "".join(s.text for s in segs) == text
+    for mark in marks:
+        if mark.placed:
+            assert "".join(s.text for s in segs if mark in s.marks) == text[mark.start : mark.end]
+            assert sum(mark.number in s.ends for s in segs) == 1
+
+
+def test_article_section_links_to_its_reuse_pairs(batch: BatchResult, page: str) -> None:
+    article = next(a for a in batch.articles if a.document.id.startswith("003"))
+    html = _article_html(page, f"d{article.rank}")
+    assert re.search(r'Shares text with:\s*<a href="#p1">000_567c832a25c03b87</a> \(paraphrase, 42%\)', html)
+    assert '<div class="pair" id="p1">' in page

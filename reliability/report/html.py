@@ -118,13 +118,18 @@ def marks_for(text: str, signals: Mapping[str, Any]) -> list[Mark]:
 
 def segments(text: str, marks: Sequence[Mark]) -> list[Segment]:
     """``text`` cut at every mark boundary; each piece knows which marks cover it. Pieces concatenate to ``text``."""
-    placed = [m for m in marks if m.placed]
+    placed = sorted((m for m in marks if m.placed), key=lambda m: m.start)
     cuts = sorted({0, len(text), *(m.start for m in placed), *(m.end for m in placed)})
-    out = []
+    out, active, waiting = [], [], iter(placed)
+    upcoming = next(waiting, None)
+    # A sweep, so a page_junk signal with thousands of spans stays linear rather than quadratic.
     for start, end in zip(cuts, cuts[1:]):
-        covering = tuple(m for m in placed if m.start <= start and end <= m.end)
-        ending = tuple(m.number for m in placed if m.end == end)
-        out.append(Segment(text[start:end], covering, ending))
+        while upcoming is not None and upcoming.start <= start:
+            active.append(upcoming)
+            upcoming = next(waiting, None)
+        active = [m for m in active if m.end > start]
+        covering = tuple(sorted(active, key=lambda m: m.number))
+        out.append(Segment(text[start:end], covering, tuple(m.number for m in covering if m.end == end)))
     return out
 
 
@@ -156,7 +161,7 @@ def _origin(doc: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(a, Mapping)
     ]
     return {
-        "author_kind": one_line(str(details.get("author_kind") or "")),
+        "author_kind": "" if details.get("author_kind") in (None, "", "none") else one_line(str(details["author_kind"])),
         "outlet_domain": one_line(str(details.get("outlet_domain") or "")),
         "outlet_rating": _rating(details["outlet_rating"]) if "outlet_rating" in details else "",
         "agencies": agencies,
@@ -178,10 +183,13 @@ def _signal_rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["points"], -r["value"], r["name"]))
 
 
-def _article(index: int, doc: Mapping[str, Any], text: str) -> dict[str, Any]:
+def _article(index: int, doc: Mapping[str, Any], text: str, reuse: Sequence[dict[str, Any]]) -> dict[str, Any]:
     marks = marks_for(text, doc["signals"])
     source = doc["source"]
     return {
+        "reuse": reuse,
+        # Nothing highlighted and accepted: the text is one click away instead of filling the page.
+        "open": bool(marks) or doc["triage"] != "accept",
         "anchor": f"d{index}",
         "doc": doc,
         "label": article_label(doc, 160),
@@ -201,7 +209,9 @@ def _cut(text: str, start: int, end: int) -> str:
     return piece if len(piece) <= PASSAGE_CHARS else piece[:PASSAGE_CHARS].rstrip() + " …"
 
 
-def _pair(match: Mapping[str, Any], texts: Mapping[str, str], anchors: Mapping[str, str]) -> dict[str, Any]:
+def _pair(
+    index: int, match: Mapping[str, Any], texts: Mapping[str, str], anchors: Mapping[str, str]
+) -> dict[str, Any]:
     """One reuse pair with its passages side by side; a stored (history) article has no text here."""
     a_text, b_text = texts.get(match["a"]), texts.get(match["b"])
     passages = [
@@ -214,6 +224,7 @@ def _pair(match: Mapping[str, Any], texts: Mapping[str, str], anchors: Mapping[s
         for p in match["passages"]
     ]
     return {
+        "anchor": f"p{index}",
         "m": match,
         "a_anchor": anchors.get(match["a"]),
         "b_anchor": anchors.get(match["b"]),
@@ -233,6 +244,18 @@ def _repetition(rep: Mapping[str, Any], texts: Mapping[str, str], anchors: Mappi
     }
 
 
+def _reuse_of(doc_id: str, pairs: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The reuse pairs an article is part of, named by the other article, for a line in its own section."""
+    out = []
+    for p in pairs:
+        m = p["m"]
+        if doc_id not in (m["a"], m["b"]):
+            continue
+        other = m["b"] if m["a"] == doc_id else m["a"]
+        out.append({"anchor": p["anchor"], "kind": m["kind"], "similarity": m["similarity"], "other": labels.get(other, other)})
+    return out
+
+
 def _legend(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     names = sorted({name for d in docs for name in d["signals"]})
     return [{"name": n, "colour": signal_colour(n), "tint": _tint(signal_colour(n), 0.35)} for n in names]
@@ -245,18 +268,22 @@ def view(batch: BatchResult) -> dict[str, Any]:
     anchors = {d["id"]: f"d{i}" for i, d in enumerate(data["documents"], start=1)}
     labels = {d["id"]: article_label(d, 90) for d in data["documents"]}
     limits = thresholds(batch)
+    pairs = [_pair(i, m, texts, anchors) for i, m in enumerate(data["duplicates"], start=1)]
     return {
         "data": data,
         "csp": CSP,
         "bands": [
             {"name": t, "count": data["summary"]["triage"][t], "rule": triage_rule(t, limits)} for t in TRIAGE_ORDER
         ],
-        "articles": [_article(i, d, texts[d["id"]]) for i, d in enumerate(data["documents"], start=1)],
+        "articles": [
+            _article(i, d, texts[d["id"]], _reuse_of(d["id"], pairs, labels))
+            for i, d in enumerate(data["documents"], start=1)
+        ],
         "legend": _legend(data["documents"]),
         "kinds": KIND_COLOURS,
         "anchors": anchors,
         "labels": labels,
-        "pairs": [_pair(m, texts, anchors) for m in data["duplicates"]],
+        "pairs": pairs,
         "repetitions": [_repetition(r, texts, anchors) for r in data["repetitions"]],
     }
 
