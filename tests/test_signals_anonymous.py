@@ -1,0 +1,100 @@
+"""anonymous_framing: vague attribution found with its span, weighed against named sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reliability import load_config
+from reliability.model import Document, Signal
+from reliability.signals import SignalContext, anonymous
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+CTX = SignalContext(load_config())
+
+
+def run(text: str, ctx: SignalContext = CTX) -> Signal:
+    signal = anonymous.compute(Document("t", text), ctx)
+    for ev in signal.evidence:
+        assert text[ev.start : ev.end] == ev.text and ev.note
+    return signal
+
+
+def seed(prefix: str) -> str:
+    return next((ROOT / "seeds").glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def test_seed_000_vague_framing_is_found_with_spans():
+    signal = run(seed("000"))
+    found = [e.text for e in signal.evidence]
+    assert "Critics argue" in found
+    assert "supporters of the Ukrainian president counter" in found
+    assert any("historians and policymakers alike" in t for t in found)
+    assert 0.2 < signal.value < 0.6  # vague framing, but Stoltenberg is also named several times
+    assert signal.details["named"] >= 3
+
+
+def test_seed_004_one_vague_citation_among_named_sources_is_minor():
+    signal = run(seed("004"))
+    assert [e.text for e in signal.evidence] == ["citing Ukrainian officials"]
+    assert any("TASS quotes Stoltenberg as saying" in n for n in signal.details["named_examples"])
+    assert signal.value < 0.15
+
+
+def test_seed_003_analysts_say_is_found_but_named_quotes_dominate():
+    signal = run(seed("003"))
+    assert "Analysts say" in [e.text for e in signal.evidence]
+    assert signal.details["named"] > signal.details["vague"]
+    assert signal.value < 0.3
+    assert "Mostly named sources" in signal.summary
+
+
+def test_article_resting_on_unnamed_sources_scores_high():
+    signal = run((FIXTURES / "vague_policy_analysis.txt").read_text(encoding="utf-8"))
+    assert signal.value > 0.8
+    assert signal.summary.startswith("Rests on unnamed sources")
+    found = " | ".join(e.text for e in signal.evidence)
+    for cue in ("Critics say", "Experts warn", "It is widely believed", "Officials said", "According to sources"):
+        assert cue in found
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("clean_*.txt")))
+def test_clean_wire_copy_with_named_sources_stays_quiet(name):
+    signal = run((FIXTURES / name).read_text(encoding="utf-8"))
+    assert signal.value < 0.1
+    assert signal.details["named"] >= 2
+
+
+def test_more_named_sources_lower_the_value_for_the_same_vague_cue():
+    vague = "Analysts say the merger will face scrutiny. Officials said the review could take months."
+    named = (
+        vague
+        + " Competition commissioner Teresa Ribera said the file was complex."
+        + " “We will look at every market,” said Olivier Guersent."
+        + " According to Reuters, the companies expect approval by June."
+    )
+    assert run(named).value < run(vague).value
+
+
+def test_group_identified_by_employer_is_not_vague():
+    signal = run("Analysts at Goldman Sachs say the yen will weaken further, the bank wrote on Monday.")
+    assert signal.value == 0.0
+
+
+def test_pronoun_and_sentence_boundary_are_not_taken_for_a_name():
+    signal = run("The talks took place at Ramstein. He said the allies agreed. Some say otherwise.")
+    assert signal.details["named"] == 0
+    assert [e.text for e in signal.evidence] == ["Some say"]
+
+
+def test_new_cue_in_config_needs_no_code_change():
+    text = "Pundits reckon the vote will be close, and Jane Doe said the count would take a day."
+    before = run(text)
+    lexicon = load_config().lexicon("anonymous_framing")
+    ctx = SignalContext(load_config(overrides={"lexicons": {"anonymous_framing": {
+        "reporting_verbs": [*lexicon["reporting_verbs"], "reckon"]}}}))
+    after = run(text, ctx)
+    assert before.value == 0.0
+    assert after.value > 0 and [e.text for e in after.evidence] == ["Pundits reckon"]

@@ -1,0 +1,134 @@
+"""garbled_text: mechanical defects found with their spans, unusual wording judged from word-pair statistics."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from reliability import load_config
+from reliability.model import Document, Signal
+from reliability.signals import SignalContext, garbled
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+PAN = ROOT.parent / "shared" / "eval" / "pan13-train"
+CTX = SignalContext(load_config())
+
+
+def run(text: str) -> Signal:
+    signal = garbled.compute(Document("t", text), CTX)
+    for ev in signal.evidence:
+        assert text[ev.start : ev.end] == ev.text and ev.note
+    return signal
+
+
+def found(text: str) -> list[str]:
+    return [e.text for e in run(text).evidence]
+
+
+def seed(prefix: str) -> str:
+    return next((ROOT / "seeds").glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def fixture(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def test_seed_002_glued_quotes_and_garbled_quantity():
+    signal = run(seed("002"))
+    spans = [e.text for e in signal.evidence]
+    assert "Ukraine,”He" in spans
+    assert "“mentioned”Stoltenberg" in spans
+    assert "history.”It" in spans
+    assert "tens, thousands" in spans
+    assert signal.value > 0.5
+
+
+def test_seed_000_sentence_broken_by_line_break():
+    signal = run(seed("000"))
+    broken = [e for e in signal.evidence if "line break" in e.note]
+    assert [e.text for e in broken] == ["U.S.\n\nPresident"]
+
+
+def test_seed_003_full_fledged_is_a_word_not_a_doubling():
+    assert not any("fledged" in t for t in found(seed("003")))
+    assert run(seed("003")).value < 0.15
+
+
+def test_doubled_words_and_doubled_hyphen_parts():
+    text = "The the council met on Tuesday to approve a full-full-fledged plan. What he had had was not enough."
+    spans = found(text)
+    assert "The the" in spans
+    assert "full-full-fledged" in spans
+    assert not any("had had" in s for s in spans)
+
+
+def test_lowercase_proper_adjectives_but_not_common_phrases():
+    spans = found("Officials met japanese and russian envoys on monday. He ordered french fries and polished the car.")
+    assert spans == ["japanese", "russian", "monday"]
+
+
+def test_odd_numerals():
+    signal = run("The 1000's of protesters and the 100's of police outnumbered tourists. Music of the 1990's and the 1900's.")
+    assert [e.text for e in signal.evidence if e.note.startswith("Odd numeral")] == ["1000's", "100's"]
+
+
+def test_unbalanced_quotes_but_not_news_style_multi_paragraph_quotes():
+    assert "”" in found("The mayor said the plan was final.” Critics disagreed with the decision entirely.")
+    # News style: a quote running into the next paragraph stays open; the next paragraph reopens it.
+    assert found(fixture("clean_wire_ukraine_aid.txt")) == []
+
+
+def test_non_words_left_by_machine_translation_but_not_web_addresses():
+    text = "He won five bracelets, and two gmrim instead of two. Details are at www.fdncenter.org for members."
+    assert found(text) == ["gmrim"]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("clean_*.txt")))
+def test_clean_wire_copy_stays_quiet(name):
+    signal = run(fixture(name))
+    assert signal.value < 0.15
+    assert signal.details["defects"] == 0
+
+
+@pytest.mark.parametrize("name", ["mt_border_talks.txt", "mt_flood_report.txt"])
+def test_machine_translated_news_is_garbled(name):
+    signal = run(fixture(name))
+    assert signal.value > 0.8
+    assert signal.summary.startswith("Garbled or machine-like text")
+
+
+def test_spun_articles_score_above_every_clean_article():
+    clean = max(run(fixture(p.name)).value for p in FIXTURES.glob("clean_*.txt"))
+    for path in FIXTURES.glob("spun_*.txt"):
+        assert run(fixture(path.name)).value > clean + 0.1, path.name
+
+
+def test_spun_wording_points_at_the_sentence_and_word_pairs():
+    signal = run(fixture("spun_council_budget.txt"))
+    unusual = [e for e in signal.evidence if e.note.startswith("Unusual wording")]
+    assert unusual
+    assert all(re.search(r"“[^”]+ [^”]+”", e.note) for e in unusual)  # names the odd word pairs
+
+
+@pytest.mark.skipif(not PAN.is_dir(), reason="needs ../shared/eval/pan13-train")
+def test_pan_random_obfuscation_scores_above_its_clean_original():
+    """Randomly obfuscated passages (shuffled words, synonyms) vs the source passages they came from."""
+    xmls = sorted((PAN / "03-random-obfuscation").glob("*.xml"))[:40]
+    higher = total = 0
+    for xml in xmls:
+        body = xml.read_text()
+        susp = re.search(r'reference="([^"]+)"', body).group(1)
+        for attrs in re.findall(r"<feature[^>]*>", body):
+            a = dict(re.findall(r'(\w+)="([^"]*)"', attrs))
+            if "source_reference" not in a:
+                continue
+            s = (PAN / "susp" / susp).read_text(encoding="utf-8")
+            src = (PAN / "src" / a["source_reference"]).read_text(encoding="utf-8")
+            o, n, so, sn = (int(a[k]) for k in ("this_offset", "this_length", "source_offset", "source_length"))
+            higher += run(s[o : o + n]).value > run(src[so : so + sn]).value
+            total += 1
+    assert total >= 30
+    assert higher / total > 0.7
