@@ -25,16 +25,26 @@ def triage_for(score: float, config: Config) -> Triage:
 
 
 def explain(signals: Sequence[Signal], contribs: Sequence[Contribution], limit: int = 3) -> str:
-    """The strongest reasons in words, e.g. "Copied without credit (-12); vague attribution (-8)"."""
+    """The strongest reasons in words, e.g. "Copied without credit (-12); vague attribution (-8); 2 more reasons (-3)".
+
+    Every point taken off is accounted for: reasons past ``limit`` (or under half a point each) are summed at the end,
+    so the listed points add up to 100 minus the score (before clamping at 0).
+    """
     by_name = {s.name: s for s in signals}
-    parts = []
-    for c in contribs:
-        if c.points < 0.5 or len(parts) >= limit:
-            break
-        sig = by_name[c.signal]
-        text = sig.summary or c.signal.replace("_", " ")
-        parts.append(f"{text} (-{c.points:.0f})")
+    taken = [c for c in contribs if c.points > 0]
+    shown = [c for c in taken if c.points >= 0.5][:limit]
+    parts = [f"{_reason(by_name[c.signal], c.signal)} (-{c.points:.0f})" for c in shown]
+    rest = [c for c in taken if c not in shown]
+    rest_points = sum(c.points for c in rest)
+    if rest and rest_points >= 0.5:
+        parts.append(f"{len(rest)} more reason{'s' if len(rest) > 1 else ''} (-{rest_points:.0f})")
     return "; ".join(parts) if parts else "No sourcing problems found."
+
+
+def _reason(signal: Signal, name: str) -> str:
+    """The signal's own summary, else its name in words; one sentence without a trailing full stop."""
+    text = (signal.summary or name.replace("_", " ")).strip().rstrip(".")
+    return text[:1].upper() + text[1:]
 
 
 def score_article(doc: Document, signals: Sequence[Signal], config: Config) -> ArticleResult:

@@ -243,7 +243,7 @@ def _author_part(doc: Document, found: Findings, lex: Lexicon) -> Part:
         return Part("author", lex.part("agency_author"), f"credited to the agency {found.author}", _ev(doc, found.author_span, f"Byline credits the agency {found.author}, not a reporter."))
     if found.author_kind == "staff":
         note = f"Byline \"{found.author}\" is a desk or brand credit: no reporter answers for this article by name."
-        return Part("author", lex.part("staff_author"), "staff byline, no named reporter", _ev(doc, found.author_span, note))
+        return Part("author", lex.part("staff_author"), "staff byline (no named reporter)", _ev(doc, found.author_span, note))
     note = "No byline: nobody signs this article (looked for \"By …\", \"Reporting by …\" and the author field)."
     return Part("author", lex.part("no_author"), "no author", (Evidence.of(doc.text, 0, 0, note),))
 
@@ -386,7 +386,7 @@ def _sentence_case(text: str) -> str:
 def _summary(found: Findings, parts: Sequence[Part]) -> str:
     problems = [p.phrase for p in sorted(parts, key=lambda p: -p.penalty) if p.penalty > 0]
     if problems:
-        text = "; ".join(problems)
+        text = ", ".join(problems)  # one clause per part: the report joins signals with "; "
         return text[0].upper() + text[1:]
     good = [p.phrase for p in parts if p.name in ("author", "outlet")]
     return ("Origin is clear: " + "; ".join(good)) if good else "Origin is clear."
