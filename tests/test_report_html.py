@@ -90,8 +90,9 @@ def sample_batch() -> BatchResult:
                 {
                     "author_kind": "none",
                     "agencies": [
-                        {"name": "TASS", "domain": "tass.ru", "rating": -1, "span": list(_span(t["004"], "TASS"))},
-                        {"name": "AFP", "domain": "afp.com", "rating": 1, "span": list(_span(t["004"], "France Presse"))},
+                        # The registry's words here, its numbers (-2..1) for 001 below: the report shows both.
+                        {"name": "TASS", "domain": "tass.ru", "rating": "unreliable", "span": list(_span(t["004"], "TASS"))},
+                        {"name": "AFP", "domain": "afp.com", "rating": "reliable", "span": list(_span(t["004"], "France Presse"))},
                     ],
                 },
             ),
@@ -137,7 +138,13 @@ def sample_batch() -> BatchResult:
                 0.3,
                 (_ev(t["001"], "Source:  online.ua", "Credited to online.ua only"),),
                 "Credits online.ua, no author",
-                {"author_kind": "none", "outlet_domain": "online.ua", "outlet_rating": 0},
+                {
+                    "author_kind": "none",
+                    "outlet": "online.ua",
+                    "outlet_domain": "online.ua",
+                    "outlet_rating": 0,
+                    "credits": [{"role": "source", "name": "online.ua", "domain": "online.ua", "rating": 0, "span": list(_span(t["001"], "online.ua"))}],
+                },
             ),
         ],
         "003": [
@@ -146,7 +153,7 @@ def sample_batch() -> BatchResult:
                 0.2,
                 (_ev(t["003"], "By CryptoNewsHub Staff", "Staff byline from a crypto outlet writing on defence"),),
                 "Staff byline, off-beat outlet",
-                {"author_kind": "staff", "outlet_domain": "cryptonewshub.example", "outlet_rating": None, "off_beat": True},
+                {"author_kind": "staff", "outlet_domain": "cryptonewshub.example", "outlet_rating": None, "off_beat": "crypto outlet writing about politics/security"},
             ),
         ],
         "000": [],
@@ -375,3 +382,12 @@ def test_article_section_links_to_its_reuse_pairs(batch: BatchResult, page: str)
     html = _article_html(page, f"d{article.rank}")
     assert re.search(r'Shares text with:\s*<a href="#p1">000_567c832a25c03b87</a> \(paraphrase, 42%\)', html)
     assert '<div class="pair" id="p1">' in page
+
+
+def test_metadata_shows_credited_outlet_and_beat(batch: BatchResult, page: str) -> None:
+    html_001 = _article_html(page, f"d{next(a.rank for a in batch.articles if a.document.id.startswith('001'))}")
+    assert "<dt>Outlet</dt><dd>online.ua" in html_001 and "rated <strong>mixed</strong>" in html_001
+    assert '<span class="muted">source:</span> online.ua' in html_001
+    html_003 = _article_html(page, f"d{next(a.rank for a in batch.articles if a.document.id.startswith('003'))}")
+    assert "<dt>Beat</dt><dd>crypto outlet writing about politics/security</dd>" in html_003
+    assert "CryptoNewsHub Staff <span class=\"muted\">(staff)</span>" in html_003

@@ -146,25 +146,41 @@ def _bar(doc: Mapping[str, Any]) -> dict[str, Any]:
     return {"width": BAR_WIDTH, "parts": parts}
 
 
-def _rating(value: Any) -> str:
-    if isinstance(value, (int, float)) and int(value) in RATINGS:
-        return RATINGS[int(value)]
-    return "not in the registry"
+def rating_label(value: Any) -> str:
+    """A registry rating in words: the registry's own word (``"unreliable"``) or its number (-2..1)."""
+    if isinstance(value, bool) or value is None:
+        return "not in the registry"
+    if isinstance(value, (int, float)):
+        return RATINGS.get(int(value), "not in the registry")
+    return one_line(str(value), 40) or "not in the registry"
 
 
-def _origin(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """What the byline_origin signal learned about who wrote and who relayed the article, for the metadata box."""
-    details = (doc["signals"].get("byline_origin") or {}).get("details") or {}
-    agencies = [
-        {"name": one_line(str(a.get("name") or "")), "domain": one_line(str(a.get("domain") or "")), "rating": _rating(a.get("rating"))}
-        for a in details.get("agencies") or ()
-        if isinstance(a, Mapping)
-    ]
+def _party(entry: Mapping[str, Any]) -> dict[str, str]:
+    """An agency or credited outlet from byline_origin details: name, domain, rating, role."""
     return {
-        "author_kind": "" if details.get("author_kind") in (None, "", "none") else one_line(str(details["author_kind"])),
-        "outlet_domain": one_line(str(details.get("outlet_domain") or "")),
-        "outlet_rating": _rating(details["outlet_rating"]) if "outlet_rating" in details else "",
-        "agencies": agencies,
+        "name": one_line(str(entry.get("name") or ""), 80),
+        "domain": one_line(str(entry.get("domain") or ""), 80),
+        "rating": rating_label(entry.get("rating")),
+        "role": one_line(str(entry.get("role") or ""), 30).replace("_", " "),
+    }
+
+
+def origin(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """What the byline_origin signal learned about who wrote, published and relayed the article."""
+    details = (doc["signals"].get("byline_origin") or {}).get("details") or {}
+    parties = lambda key: [_party(e) for e in details.get(key) or () if isinstance(e, Mapping)]  # noqa: E731
+    kind = details.get("author_kind")
+    off_beat = details.get("off_beat")
+    return {
+        "author": one_line(str(details.get("author") or ""), 120),
+        "author_kind": "" if kind in (None, "", "none") else one_line(str(kind), 30),
+        "outlet": one_line(str(details.get("outlet") or ""), 120),
+        "outlet_domain": one_line(str(details.get("outlet_domain") or ""), 80),
+        "outlet_rating": rating_label(details["outlet_rating"]) if details.get("outlet_rating") is not None else "",
+        "agencies": parties("agencies"),
+        "credits": parties("credits"),
+        # True/False from some versions of the signal, a sentence from others.
+        "off_beat": ("outlet writes off its usual beat" if off_beat is True else one_line(str(off_beat), 160)) if off_beat else "",
     }
 
 
@@ -195,7 +211,7 @@ def _article(index: int, doc: Mapping[str, Any], text: str, reuse: Sequence[dict
         "label": article_label(doc, 160),
         "url": source.get("url") or "",
         "href": safe_url(source.get("url")),
-        "origin": _origin(doc),
+        "origin": origin(doc),
         "reasons": [reason_text(r) for r in doc["reasons"]],
         "bar": _bar(doc),
         "signals": _signal_rows(doc),

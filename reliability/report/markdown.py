@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping
 
 from ..model import TRIAGE_ORDER, BatchResult
 from .data import batch_data
-from .html import RATINGS, safe_url
+from .html import origin, safe_url
 from .table import article_label, one_line, reason_text, thresholds, triage_rule
 
 TRIAGE_MARK = {"accept": "🟢 accept", "review": "🟡 review", "reject": "🔴 reject"}
@@ -91,32 +91,40 @@ def _ranking(docs: list[Mapping[str, Any]]) -> list[str]:
     return lines + [""]
 
 
-def _origin_line(doc: Mapping[str, Any]) -> str | None:
-    details = (doc["signals"].get("byline_origin") or {}).get("details") or {}
-    agencies = [a for a in details.get("agencies") or () if isinstance(a, Mapping)]
-    if not agencies:
-        return None
+def _parties(items: Iterable[Mapping[str, str]]) -> str:
     parts = []
-    for a in agencies:
-        rating = RATINGS.get(a.get("rating")) if isinstance(a.get("rating"), int) else None
-        domain = f", {md_text(a.get('domain'))}" if a.get("domain") else ""
-        parts.append(f"{md_text(a.get('name'))} ({rating or 'not in the registry'}{domain})")
-    return "- **Relayed agencies:** " + "; ".join(parts)
+    for p in items:
+        role = f"{md_text(p['role'])}: " if p["role"] else ""
+        domain = f", {md_text(p['domain'])}" if p["domain"] else ""
+        parts.append(f"{role}{md_text(p['name'])} ({md_text(p['rating'])}{domain})")
+    return "; ".join(parts)
+
+
+def _origin_lines(found: Mapping[str, Any]) -> list[str]:
+    lines = []
+    if found["credits"]:
+        lines.append(f"- **Credited:** {_parties(found['credits'])}")
+    if found["agencies"]:
+        lines.append(f"- **Relayed agencies:** {_parties(found['agencies'])}")
+    if found["off_beat"]:
+        lines.append(f"- **Beat:** {md_text(found['off_beat'])}")
+    return lines
 
 
 def _metadata(doc: Mapping[str, Any]) -> list[str]:
     src = doc["source"]
+    found = origin(doc)
+    outlet = md_text(src.get("outlet") or found["outlet"]) or "unknown"
+    if found["outlet_rating"]:
+        outlet += f" (rated {md_text(found['outlet_rating'])})"
     lines = [
         f"- **Id:** {md_code(doc['id'])}",
-        f"- **Outlet:** {md_text(src.get('outlet')) or 'unknown'} · **Author:** {md_text(src.get('author')) or 'none given'}"
+        f"- **Outlet:** {outlet} · **Author:** {md_text(src.get('author') or found['author']) or 'none given'}"
         f" · **Published:** {md_text(src.get('published')) or 'unknown'}",
     ]
     if src.get("url"):
         lines.append(f"- **URL:** {_link(src['url'])}")
-    origin = _origin_line(doc)
-    if origin:
-        lines.append(origin)
-    return lines
+    return lines + _origin_lines(found)
 
 
 def _evidence(doc: Mapping[str, Any]) -> list[str]:
