@@ -86,7 +86,12 @@ def fit(
     labelled = [r for r in results if r.document.id in labels]
     if len(labelled) < 4:
         raise ValueError(f"only {len(labelled)} of the scored articles have labels; label at least 4 (ideally 30+)")
-    names = sorted({s.name for r in labelled for s in r.signals})
+    seen = sorted({s.name for r in labelled for s in r.signals})
+    # A signal that never fired in the sample has no evidence either way: leave its weight to the config.
+    names = [n for n in seen if any(_value(r, n) > 0 for r in labelled)]
+    unfitted = [n for n in seen if n not in names]
+    if not names:
+        raise ValueError("no signal fired on any labelled article; nothing to fit")
     x = np.array([[_value(r, n) for n in names] for r in labelled])
     parsed = [_parse_label(labels[r.document.id], r.document.id) for r in labelled]
     target = np.array([_target_score(p, accept0, review0) for p in parsed])
@@ -104,7 +109,7 @@ def fit(
         folds=k,
         current_accuracy=round(current, 3),
         alpha=alpha,
-        notes=tuple(notes),
+        notes=tuple(notes) + ((f"not fitted, never fired on these articles (weights left as configured): {', '.join(unfitted)}",) if unfitted else ()),
     )
 
 

@@ -120,6 +120,35 @@ def score(
     sys.exit(int(status))
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--labels", "labels_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="CSV with columns id,label (accept/review/reject or a number in [0, 1]).")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Write the fitted config TOML here.")
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
+@config_option
+@logging_options
+def calibrate(
+    paths: Sequence[str], labels_path: str, output: str, folds: int, config_path: str | None, verbose: int, quiet: bool
+) -> None:
+    """Fit weights and triage thresholds to labelled articles in PATH...; write a TOML to review and adopt with --config."""
+    setup_logging(verbose, quiet)
+    config = get_config(config_path)
+    from .calibrate import fit, read_labels, to_toml
+    from .pipeline import score_paths
+
+    try:
+        labels = read_labels(labels_path)
+        batch = _with_progress(lambda progress: score_paths(paths, config, progress=progress), quiet)
+        calibration = fit(batch.articles, labels, config=config, folds=folds)
+    except (OSError, ValueError) as exc:
+        raise ReliabilityError(str(exc)) from None
+    write_atomic(output, to_toml(calibration))
+    accuracy = f"{calibration.cv_accuracy:.3f}" if calibration.cv_accuracy is not None else "not measured (too few labels)"
+    click.echo(f"{calibration.n} labelled articles; cross-validated triage accuracy {accuracy} "
+               f"(current config {calibration.current_accuracy:.3f}); wrote {output}")
+
+
 def _with_progress(run: Callable[[Callable[[int], None] | None], BatchResult], quiet: bool) -> BatchResult:
     if quiet or not sys.stderr.isatty():
         return run(None)

@@ -22,7 +22,7 @@ def _batch(config, n: int = 60, seed: int = 7):
             "anonymous_framing": min(1.0, max(0.0, level + rng.gauss(0, 0.12))),
             "page_junk": rng.random(),
         }
-        signals = [Signal(name, round(v, 3)) for name, v in values.items()]
+        signals = [Signal(name, round(v, 3)) for name, v in values.items()] + [Signal("duplication", 0.0)]
         doc = Document(f"a{i:03d}", f"Article {i} text.")
         results.append(score_article(doc, signals, config))
         labels[doc.id] = band
@@ -80,3 +80,38 @@ def test_read_labels_csv(tmp_path):
     path.write_text("id,label\nx,maybe\n", encoding="utf-8")
     with pytest.raises(ValueError, match="labels.csv:2"):
         read_labels(path)
+
+
+def test_a_signal_that_never_fired_keeps_its_configured_weight(config, tmp_path):
+    results, labels = _batch(config)
+    calibration = fit(results, labels, config=config)
+    assert "duplication" not in calibration.weights
+    path = write_config(calibration, tmp_path / "c.toml")
+    assert load_config(path).weights["duplication"] == config.weights["duplication"]
+
+
+def test_calibrate_command_writes_a_config_from_labelled_files(tmp_path, seeds_dir):
+    from click.testing import CliRunner
+
+    from reliability.cli import cli
+
+    labels = tmp_path / "labels.csv"
+    rows = ["id,label"] + [f"{p.stem},{'reject' if p.stem.startswith('002') else 'review'}" for p in sorted(seeds_dir.glob("*.txt"))]
+    labels.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "calibrated.toml"
+    result = CliRunner().invoke(cli, ["calibrate", str(seeds_dir), "--labels", str(labels), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "5 labelled articles" in result.output
+    assert load_config(out).get("triage", "accept") is not None
+
+
+def test_calibrate_command_reports_bad_labels_as_an_error(tmp_path, seeds_dir):
+    from click.testing import CliRunner
+
+    from reliability.cli import cli
+
+    labels = tmp_path / "labels.csv"
+    labels.write_text("id,label\n000_x,great\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["calibrate", str(seeds_dir), "--labels", str(labels), "-o", str(tmp_path / "c.toml")])
+    assert result.exit_code == 2
+    assert "great" in result.output
