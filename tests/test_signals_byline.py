@@ -176,3 +176,16 @@ def test_new_agency_from_config_needs_no_code_change(config):
     text = WIRE.replace("(Reuters) ", "").replace("Rutte told a news conference", "BelTA reported")
     signal = byline.compute(jsonl("x", text, url="https://www.bbc.co.uk/news/world-1"), ctx)
     assert [a["domain"] for a in signal.details["agencies"]] == ["belta.by"]
+
+
+def test_reliable_outlet_quoting_state_media_is_not_penalised(ctx):
+    text = WIRE.replace("Rutte declined to say", "Kremlin spokesman Dmitry Peskov told RIA Novosti the pledges would \"prolong the war\". Rutte declined to say")
+    signal = byline.compute(jsonl("wire", text, url="https://www.reuters.com/world/europe/nato-2025-10-15/"), ctx)
+    assert [a["domain"] for a in signal.details["agencies"]] == ["ria.ru"]
+    assert signal.value == 0.0
+
+
+def test_content_farm_resting_on_state_media_is_penalised(ctx):
+    text = WIRE.replace("(Reuters) ", "").replace("Rutte told a news conference", "RIA Novosti reported")
+    signal = byline.compute(jsonl("farm", text, url="https://worldnewsera24.com/nato"), ctx)
+    assert signal.details["parts"]["agencies"] == pytest.approx(0.5)

@@ -305,8 +305,16 @@ def _agency_part(doc: Document, found: Findings, lex: Lexicon) -> Part | None:
         name, phrase = "agency_mixed_only", "relays only agencies of mixed reliability"
     else:
         name, phrase = "", "relays named agencies"
+    if name and _reliable_publisher(found):
+        # A reliable outlet quoting TASS or RIA is reporting what state media said, not resting on it.
+        name, phrase = "", phrase + " (quoted by a reliable outlet)"
     evidence = tuple(Evidence.of(doc.text, *a.span, f"Relayed from {a.name} ({a.rating.domain}), rated {a.rating.word}.") for a in found.agencies)
     return Part("agencies", lex.part(name) if name else 0.0, phrase, evidence)
+
+
+def _reliable_publisher(found: Findings) -> bool:
+    publishers = [c for c in found.credits if c.role in ("url", "outlet", "source", "credit", "dateline")]
+    return bool(publishers) and all(c.rating.label == 1 for c in publishers)
 
 
 def _conflict_part(doc: Document, found: Findings, lex: Lexicon) -> Part | None:
