@@ -70,3 +70,10 @@ def test_render_dispatch_and_real_pipeline() -> None:
     text = render(batch, "table")
     assert [_rank(r) for r in _rows(text)] == [1, 2, 3, 4, 5]
     assert "\x1b[" not in text  # plain text for files and pipes
+
+
+def test_narrow_terminal_keeps_reasons_and_drops_outlet() -> None:
+    narrow = render_table_text(sample_batch(), width=80)
+    assert "Outlet" not in narrow and "Main reasons" in narrow
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    assert [_rank(r) for r in _rows(narrow)] == [1, 2, 3, 4, 5]

@@ -78,26 +78,33 @@ def article_label(doc: Mapping[str, Any], limit: int = 70) -> str:
     return title or one_line(doc["id"], limit)
 
 
-def _table(data: Mapping[str, Any]) -> Table:
-    table = Table(title="Reliability ranking", show_lines=False, expand=False)
+NARROW = 100  # below this many columns the outlet column is dropped: reasons matter more than a cramped outlet
+
+
+def _table(data: Mapping[str, Any], width: int) -> Table:
+    # Ratios share out what the three fixed columns leave; reasons get most, as they are what the editor acts on.
+    table = Table(title="Reliability ranking", expand=True, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Triage", no_wrap=True)
     table.add_column("Article", ratio=3, overflow="fold")
-    table.add_column("Outlet", ratio=1, overflow="fold")
-    table.add_column("Main reasons", ratio=4, overflow="fold")
+    wide = width >= NARROW
+    if wide:
+        table.add_column("Outlet", ratio=1, min_width=10, max_width=20, overflow="fold")
+    table.add_column("Main reasons", ratio=5, overflow="fold")
     for doc in data["documents"]:
         article = Text(article_label(doc))
         if doc.get("title"):
             article.append("\n" + one_line(doc["id"], 60), style="dim")
         reasons = "\n".join(reason_text(r) for r in doc["reasons"]) or "No sourcing problems found."
         # Text(...) everywhere: article-derived strings must never be parsed as rich markup.
+        outlet = [Text(one_line(doc["source"].get("outlet"), 40) or "—")] if wide else []
         table.add_row(
             Text(str(doc["rank"])),
             Text(f"{doc['score']:.1f}"),
             Text(doc["triage"], style=TRIAGE_STYLE.get(doc["triage"], "")),
             article,
-            Text(one_line(doc["source"].get("outlet"), 40) or "—"),
+            *outlet,
             Text(reasons),
         )
     return table
@@ -154,7 +161,7 @@ def print_table(batch: BatchResult, console: Console, verbose: bool = False) -> 
     """What the CLI prints on a terminal: summary line, ranked table, skipped inputs, and evidence if ``verbose``."""
     data = batch_data(batch)
     console.print(_summary(data, thresholds(batch)))
-    console.print(_table(data))
+    console.print(_table(data, console.width))
     for line in _skipped(data):
         console.print(line)
     if verbose:
