@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reliability.ingest import from_json_line, from_text
 from reliability.signals import SignalContext
@@ -189,3 +191,25 @@ def test_content_farm_resting_on_state_media_is_penalised(ctx):
     text = WIRE.replace("(Reuters) ", "").replace("Rutte told a news conference", "RIA Novosti reported")
     signal = byline.compute(jsonl("farm", text, url="https://worldnewsera24.com/nato"), ctx)
     assert signal.details["parts"]["agencies"] == pytest.approx(0.5)
+
+
+def test_desk_credit_at_a_reliable_outlet_costs_less_than_at_an_unknown_one(ctx):
+    text = WIRE.replace("By Andrew Gray and Sabine Siebold\n", "By Reuters Staff\n").replace("(Reuters) ", "")
+    text = text.replace("Reporting by Andrew Gray and Sabine Siebold; ", "")
+    reliable = byline.compute(jsonl("a", text, url="https://www.reuters.com/world/x"), ctx)
+    unknown = byline.compute(jsonl("b", text, url="https://eurodailywire24.com/x"), ctx)
+    assert reliable.details["author_kind"] == "staff"
+    assert 0 < reliable.value < unknown.value
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=600))
+def test_any_text_gives_a_valid_signal_with_true_spans(config, text):
+    if not text.strip():
+        return
+    doc = from_text(text, "fuzz")
+    signal = byline.compute(doc, SignalContext(config))
+    assert 0.0 <= signal.value <= 1.0
+    json.dumps(signal.details)
+    for ev in signal.evidence:
+        assert doc.text[ev.start : ev.end] == ev.text

@@ -237,6 +237,14 @@ def _relayed(text: str, start: int, end: int, lex: Lexicon) -> bool:
 
 
 def _author_part(doc: Document, found: Findings, lex: Lexicon) -> Part:
+    part = _author_part_alone(doc, found, lex)
+    if part.penalty and _reliable_publisher(found):
+        factor = lex.part("reliable_publisher_author_factor") or 1.0
+        return Part(part.name, part.penalty * factor, part.phrase, part.evidence)
+    return part
+
+
+def _author_part_alone(doc: Document, found: Findings, lex: Lexicon) -> Part:
     if found.author_kind == "named":
         return Part("author", 0.0, f"signed by {found.author}")
     if found.author_kind == "agency":
