@@ -273,7 +273,10 @@ def _reuse_of(doc_id: str, pairs: Sequence[Mapping[str, Any]], labels: Mapping[s
 
 
 def _legend(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
-    names = sorted({name for d in docs for name in d["signals"]})
+    """Only signals that show up somewhere (points in a bar or a highlight): a quiet signal has no colour to explain."""
+    names = sorted(
+        {name for d in docs for name, sig in d["signals"].items() if d["contributions"].get(name) or sig["evidence"]}
+    )
     return [{"name": n, "colour": signal_colour(n), "tint": _tint(signal_colour(n), 0.35)} for n in names]
 
 
