@@ -84,17 +84,60 @@ def phrase_regex(phrase: str) -> str:
 
 
 def compile_phrases(phrases: Iterable[str], *, flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
-    """One alternation over all phrases, whole words only, longest first so the fullest cue wins."""
-    parts = sorted({phrase_regex(p) for p in phrases if p.strip()}, key=len, reverse=True)
-    if not parts:
+    """One pattern over all phrases, whole words only; the longest phrase at a position wins."""
+    body = alternation(phrases)
+    if body == "(?!)":
         return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", flags)
+    return re.compile(r"(?<![\w-])" + body + r"(?![\w-])", flags)
 
 
 def alternation(words: Iterable[str]) -> str:
-    """Non-capturing regex group matching any of ``words`` literally (longest first)."""
-    items = sorted({phrase_regex(w) for w in words if w.strip()}, key=len, reverse=True)
-    return "(?:" + "|".join(items) + ")" if items else "(?!)"
+    """Non-capturing regex group matching any of ``words`` (lexicon phrases, see :func:`phrase_regex`).
+
+    Literal phrases are merged into a trie ("say|says|said" -> "sa(?:y(?:s)?|id)"): Python's regex engine tries
+    alternatives one by one, so a flat list of 200 verbs costs 200 attempts per position, a trie only a few.
+    """
+    items = {w.strip() for w in words if w.strip()}
+    regexes = sorted((w[3:] for w in items if w.startswith("re:")), key=len, reverse=True)
+    trie = _trie(w for w in items if not w.startswith("re:"))
+    parts = ([_emit(trie)] if trie else []) + regexes
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+_LEAF = ""  # trie key marking that a phrase ends at this node
+
+
+def _trie(words: Iterable[str]) -> dict[str, dict]:
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for unit in _units(word):
+            node = node.setdefault(unit, {})
+        node[_LEAF] = {}
+    return root
+
+
+def _units(word: str) -> list[str]:
+    """Characters of a phrase, with any white space run as one " " and both apostrophes as "'"."""
+    return list(" ".join(word.split()).replace("’", "'"))
+
+
+def _emit(node: dict[str, dict]) -> str:
+    branches = [_unit_regex(unit) + _emit(child) for unit, child in sorted(node.items()) if unit != _LEAF]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if _LEAF in node:  # a phrase may end here: the longer continuation is tried first (greedy)
+        return (body if len(branches) == 1 and len(body) == 1 else f"(?:{body})") + "?"
+    return body
+
+
+def _unit_regex(unit: str) -> str:
+    if unit == " ":
+        return r"\s+"
+    if unit == "'":
+        return "['’]"
+    return re.escape(unit)
 
 
 def strings(section: Mapping[str, object], key: str) -> list[str]:

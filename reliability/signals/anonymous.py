@@ -43,7 +43,8 @@ def build_cues(lexicon: Mapping[str, object]) -> Cues:
     mods = r"(?:" + alternation(strings(lexicon, "vague_modifiers")) + r"\s+){0,3}"
     aux = r"(?:" + alternation(strings(lexicon, "auxiliaries")) + r"\s+){0,3}"
     verbs = alternation(strings(lexicon, "reporting_verbs"))
-    qualifier = r"(?:\s+(?:of|in|across|on|around|close\s+to|familiar\s+with)(?:\s+[\w’'.-]+){1,4}?)?"
+    # "supporters of the Ukrainian president": up to three words, none ending a sentence.
+    qualifier = r"(?:\s+(?:of|in|across|on|around|close\s+to|familiar\s+with)(?:\s+(?!and\b|or\b)[\w’'-]+){1,3}?)?"
     vague = [
         # "critics argue", "supporters of the Ukrainian president counter", "Western officials maintain"
         rf"\b{mods}{who}{qualifier}\s+{aux}{verbs}\b",

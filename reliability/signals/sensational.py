@@ -26,15 +26,15 @@ def _build(ctx: SignalContext) -> Cues:
     lexicon = ctx.config.lexicon(NAME)
     shouting = lexicon.get("shouting", {})
     run = int(shouting.get("min_capitalised_words", 3)) if isinstance(shouting, dict) else 3
-    # Several capitalised words in a row with lowercase text on the same line: shouting inside a sentence.
-    # Single capitalised words are datelines ("FRANKFURT —") or acronyms, and all-capitals lines are
-    # headings or letterheads.
+    # Several capitalised words in a row; _amid_lowercase then keeps those inside ordinary prose. Single
+    # words in capitals are datelines ("FRANKFURT —") or acronyms.
     caps_word = r"[A-Z]{2,}(?:['’][A-Z]+)?"
-    shout = rf"(?m)(?=[^\n]*[a-z])[^\n]*?\b((?:{caps_word}[ \t]+){{{max(run, 2) - 1},}}{caps_word})\b"
+    shout = rf"\b(?:{caps_word}[ \t]+){{{max(run, 2) - 1},}}{caps_word}\b"
     return Cues(compile_phrases(strings(lexicon, "phrases")), re.compile(shout))
 
 
-_EXCLAIM = re.compile(r"[!?]*![!?1]*")
+# Exclamation marks closing a quotation are the speaker's, not the writer's ("“Stop!” he shouted").
+_EXCLAIM = re.compile(r"[!?]*![!?1]*(?![”\"’'])")
 
 
 def compute(doc: Document, ctx: SignalContext) -> Signal:
@@ -42,7 +42,7 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     params = ctx.config.section("signals", NAME)
     text = doc.text
     hits = [(m.start(), m.end(), "Hype phrase: frames the news instead of reporting it") for m in _finditer(cues.phrases, text)]
-    hits += [(m.start(1), m.end(1), "Shouting in capital letters") for m in cues.shouting.finditer(text)]
+    hits += [(m.start(), m.end(), "Shouting in capital letters") for m in cues.shouting.finditer(text) if _amid_lowercase(text, m)]
     exclaims = list(_EXCLAIM.finditer(text))
     if len(exclaims) >= int(params.get("min_exclamations", 2)):
         hits += [(m.start(), m.end(), "Exclamation mark: excited tone unusual in news copy") for m in exclaims]
@@ -50,6 +50,15 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     evidence = tuple(Evidence.of(text, s, e, note) for s, e, note in hits)
     value = saturate(len(hits), float(params.get("saturation", 2.0)))
     return Signal(NAME, round(value, 4), evidence, _summary(evidence), {"cues": len(hits)})
+
+
+def _amid_lowercase(text: str, m: re.Match[str]) -> bool:
+    """Capitals inside ordinary prose; a line mostly in capitals is a heading, a form or a letterhead."""
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    line = text[start : end if end >= 0 else len(text)]
+    letters = sum(c.isalpha() for c in line)
+    return sum(c.isupper() for c in line) < 0.3 * max(letters, 1)
 
 
 def _without_overlaps(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
