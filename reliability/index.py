@@ -22,12 +22,13 @@ import os
 import struct
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Protocol, Sequence
 
 import numpy as np
 
-MAGIC = b"RLSHIDX1"
+MAGIC = b"RLSHIDX2"  # 2: row ids stored as uint32
 # splitmix64 constants: a cheap, well-mixing 64-bit finaliser that numpy can run on whole arrays.
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -53,13 +54,19 @@ class Banding:
     @classmethod
     def for_threshold(cls, threshold: float, num_perm: int) -> "Banding":
         """The (b, r) datasketch's ``MinHashLSH`` would choose, so both index kinds agree with a plain datasketch LSH."""
-        from datasketch import MinHashLSH
-
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        return cls(lsh.b, lsh.r, num_perm)
+        return cls(*_datasketch_params(threshold, num_perm), num_perm)
 
     def as_dict(self) -> dict[str, int]:
         return {"bands": self.bands, "rows": self.rows, "num_perm": self.num_perm}
+
+
+@lru_cache(maxsize=16)
+def _datasketch_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    # Cached: datasketch integrates false-positive/negative curves to choose (b, r), which takes a moment.
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -153,10 +160,14 @@ class EmbeddedIndex:
         return self._watermark
 
     def add(self, rowids: np.ndarray, signatures: np.ndarray) -> None:
+        self.add_keys(np.asarray(rowids, dtype=np.int64), band_keys(signatures, self.banding))
+
+    def add_keys(self, rowids: np.ndarray, keys: np.ndarray) -> None:
+        """Add precomputed :func:`band_keys` (lets a bulk load hash in chunks and sort once)."""
         rowids = np.asarray(rowids, dtype=np.int64)
         if rowids.size == 0:
             return
-        self._delta_parts.append((rowids, band_keys(signatures, self.banding)))
+        self._delta_parts.append((rowids, keys))
         all_rows = np.concatenate([r for r, _ in self._delta_parts])
         all_keys = np.concatenate([k for _, k in self._delta_parts])
         self._delta = _Tier.build(all_rows, all_keys)
@@ -181,6 +192,8 @@ class EmbeddedIndex:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write base + delta as one sorted file, atomically (temp file, fsync, ``os.replace``)."""
         tier = self._merged()
+        if tier.rows.size and int(tier.rows.max()) >= 2**32:
+            raise IndexError_("row ids beyond 2**32 do not fit the index file; rebuild the store")
         header = json.dumps(
             {"banding": self.banding.as_dict(), "watermark": self._watermark, "tag": self.tag, "entries": int(tier.keys.size)}
         ).encode()
@@ -191,7 +204,7 @@ class EmbeddedIndex:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(MAGIC + struct.pack("<I", len(header) + pad) + header + b" " * pad)
                 fh.write(tier.keys.astype("<u8", copy=False).tobytes())
-                fh.write(tier.rows.astype("<i8", copy=False).tobytes())
+                fh.write(tier.rows.astype("<u4", copy=False).tobytes())  # row ids < 2**32: 4 bytes, not 8
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, target)
@@ -220,10 +233,10 @@ class EmbeddedIndex:
         offset = len(MAGIC) + 4 + hlen
         n = int(header["entries"])
         size = os.path.getsize(path)
-        if size != offset + 16 * n:
-            raise IndexError_(f"{path}: truncated LSH index file ({size} bytes, expected {offset + 16 * n})")
+        if size != offset + 12 * n:
+            raise IndexError_(f"{path}: truncated LSH index file ({size} bytes, expected {offset + 12 * n})")
         keys = np.memmap(path, dtype="<u8", mode="r", offset=offset, shape=(n,)) if n else np.empty(0, np.uint64)
-        rows = np.memmap(path, dtype="<i8", mode="r", offset=offset + 8 * n, shape=(n,)) if n else np.empty(0, np.int64)
+        rows = np.memmap(path, dtype="<u4", mode="r", offset=offset + 8 * n, shape=(n,)) if n else np.empty(0, np.int64)
         banding = Banding(**header["banding"])
         return cls(banding, base=_Tier(keys, rows), watermark=int(header["watermark"]), tag=header.get("tag"))
 
