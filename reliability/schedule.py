@@ -322,16 +322,9 @@ def run_report(
 
 
 def _score_and_record(config: Config, paths: Sequence[str], store: Any) -> BatchResult:
-    from .duplication.minhash import text_signatures
-    from .ingest import ingest
-    from .pipeline import score_documents
+    from .store import score_and_record
 
-    docs, skipped = ingest(paths, config)
-    history = store.for_batch(docs) if store is not None else None
-    batch = score_documents(docs, config, skipped=skipped, history=history)
-    if store is not None:
-        store.record_batch(batch, docs, text_signatures([d.text for d in docs], store.scheme), {"command": "report", "paths": list(paths)})
-    return batch
+    return score_and_record(paths, config, store, run_info={"command": "report"})[0]
 
 
 def batch_from_store(store: Any, since: datetime, config: Config) -> BatchResult:

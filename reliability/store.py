@@ -701,3 +701,28 @@ class BatchHistory:
 
     def fetch(self, ids: Sequence[str]) -> list[StoredArticle]:
         return self.store.fetch(ids)
+
+
+def score_and_record(
+    paths: Sequence[str],
+    config: Config,
+    store: HistoryStore | None,
+    *,
+    progress: Any = None,
+    run_info: Mapping[str, Any] | None = None,
+) -> tuple[BatchResult, RecordedBatch | None]:
+    """``reliability score`` with history: ingest, score against ``store``, then record the batch in one transaction.
+
+    With ``store=None`` (``--no-history``) this is :func:`reliability.pipeline.score_paths`.
+    """
+    from .ingest import ingest
+    from .pipeline import score_documents
+
+    docs, skipped = ingest(paths, config)
+    history = store.for_batch(docs) if store is not None else None
+    batch = score_documents(docs, config, skipped=skipped, history=history, progress=progress)
+    if store is None or not docs:
+        return batch, None
+    info = {"paths": [str(p) for p in paths], "config": config.source, **dict(run_info or {})}
+    return batch, store.record_batch(batch, docs, text_signatures([d.text for d in docs], store.scheme), info)
+

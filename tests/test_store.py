@@ -195,3 +195,29 @@ def test_store_passes_integrity_check_and_uses_wal(store, seeds, config):
     _record(store, seeds, config)
     assert store.integrity_check() == "ok"
     assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_pipeline_matches_a_later_copy_to_the_stored_seed(tmp_path, config):
+    from reliability.store import score_and_record
+
+    with HistoryStore.open(config, store=tmp_path / "history.sqlite3") as store:
+        first, recorded = score_and_record([str(SEEDS)], config, store)
+        assert recorded is not None and len(recorded.new) == 5
+        original = (SEEDS / "002_6b826e8de17cef1f.txt").read_text(encoding="utf-8")
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        # The next day another site runs the story with its own headline line; the body is the seed's.
+        (inbox / "aggregator-story.txt").write_text("Breaking news roundup\n\n" + original.split("\n", 1)[1], encoding="utf-8")
+        batch, again = score_and_record([str(inbox)], config, store)
+        matches = [m for m in batch.duplication.matches if m.history]
+        assert matches, "the copy was not matched to the stored seed"
+        m = matches[0]
+        assert m.history["id"] == "002_6b826e8de17cef1f"
+        assert m.history["first_seen"] == store.show("002_6b826e8de17cef1f").article.first_seen
+        assert m.earlier == "002_6b826e8de17cef1f" and m.kind == "copy"
+        assert again is not None and again.new == ("aggregator-story",)
+        # Rerunning the seeds themselves is idempotent and raises no history match of an article with itself.
+        rerun, rec = score_and_record([str(SEEDS)], config, store)
+        assert rec is not None and rec.new == () and store.count() == 6
+        # The seed 002 now matches the stored aggregator copy, never its own stored self.
+        assert {m.history["id"] for m in rerun.duplication.matches if m.history} == {"aggregator-story"}
