@@ -213,3 +213,24 @@ def test_any_text_gives_a_valid_signal_with_true_spans(config, text):
     json.dumps(signal.details)
     for ev in signal.evidence:
         assert doc.text[ev.start : ev.end] == ev.text
+
+
+@pytest.mark.parametrize(
+    "text, role, domain",
+    [
+        ("Moscow accuses the West\n\nMOSCOW, October 6 – RIA Novosti. The West is fomenting a war, the ministry said.\n",
+         "dateline", "ria.ru"),
+        ("Plane diverted\n\nOfficials said they were cooperating.\n\nThis article was written by Lori Aratani, a reporter "
+         "for The Washington Post.\n", "credit", "washingtonpost.com"),
+        ("Bus crash\n\nMultiple people were killed early Sunday, officials said.\n\n-With a file from Global News\n",
+         "credit", "globalnews.ca"),
+    ],
+)
+def test_origin_read_from_credit_lines_real_sites_print(ctx, text, role, domain):
+    doc = from_text(text, "x")
+    signal = byline.compute(doc, ctx)
+    credit = next(c for c in signal.details["credits"] if c["role"] == role)
+    assert credit["domain"] == domain
+    if credit["span"]:
+        start, end = credit["span"]
+        assert doc.text[start:end] == credit["name"]

@@ -25,7 +25,13 @@ from . import SignalContext
 NAME = "byline_origin"
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_CREDIT_LINE = re.compile(r"^\s*(?:Reporting|Reported|Writing|Additional reporting) by\s+(?P<who>[A-Z][^\n;.]{2,80})", re.M)
+_CREDIT_LINE = re.compile(
+    r"^\s*(?:Reporting|Reported|Writing|Additional reporting|(?:This|The) (?:article|story|report) was written) by\s+"
+    r"(?P<who>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]+){1,3})",
+    re.M,
+)
+# "MOSCOW, October 6 – RIA Novosti." : the agency after a dash closing a capitalised dateline.
+_DASH_DATELINE_BEFORE = re.compile(r"^[ \t]*[A-Z][A-Z'’. -]{2,40},[^\n]{0,30}[–—-][ \t]*$", re.M)
 # Words in a company name that say nothing about which company it is.
 _GENERIC = {"the", "news", "media", "group", "ltd", "limited", "inc", "llc", "corp", "co", "plc", "gmbh", "company",
             "network", "all", "rights", "reserved", "com", "www", "online", "digital", "publishing", "holdings"}
@@ -201,12 +207,12 @@ def _credit_lines(doc: Document, lex: Lexicon, registry: OutletRegistry) -> list
     out: list[Credit] = []
     for pattern in lex.credit_patterns:
         for m in pattern.finditer(doc.text):
-            name = m.group("name").strip()
+            name = m.group("name").strip().rstrip(".,;:")
             rating = registry.lookup_name(name)
             # A place or a person in the same position must not become an outlet: keep only what the registry
             # knows or what is spelled as a domain.
             if rating.known or rating.domain and "." in name:
-                out.append(Credit("credit", name, rating, m.span("name")))
+                out.append(Credit("credit", name, rating, (m.start("name"), m.start("name") + len(name))))
                 break
     return out
 
@@ -226,7 +232,10 @@ def _in_dateline(text: str, start: int, end: int) -> bool:
     if start > DATELINE_CHARS:
         return False
     before, after = text[start - 1 : start], text[end : end + 1]
-    return (before, after) in {("(", ")"), ("/", "/")}
+    if (before, after) in {("(", ")"), ("/", "/")}:
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return after == "." and _DASH_DATELINE_BEFORE.fullmatch(text, line_start, start) is not None
 
 
 def _relayed(text: str, start: int, end: int, lex: Lexicon) -> bool:
