@@ -55,6 +55,8 @@ _COPYRIGHT = re.compile(
     r"\s*(?:\.|\||All rights reserved|$)",
     re.I | re.M,
 )
+# "© Sputnik / Natalia Seliverstova", "© AP Photo", "(c) 2024 Getty Images": who took a picture, not who owns the text.
+_PHOTO_CREDIT = re.compile(r"/|\b(?:Photo|Photos|Images|Image|Shutterstock|Getty|Alamy|Pixabay|Unsplash|EPA|Pool)\b", re.I)
 _WRITTEN_FOR = re.compile(r"^\s*Written (?:for|by)\s+(?P<who>[A-Z][\w.&' -]{1,60}?)\s*(?:[—–-]|,|\.|$)", re.M)
 
 
@@ -186,7 +188,8 @@ def extract(text: str, base: Metadata | None = None) -> Metadata:
     for m in _SOURCE.finditer(text):
         found.set("source", m.group("src").strip(), m.span("src"), clue=True)
     for m in _COPYRIGHT.finditer(text):
-        found.set("copyright", m.group("holder").strip(), m.span("holder"), clue=True)
+        if not _PHOTO_CREDIT.search(m.group("holder")):
+            found.set("copyright", m.group("holder").strip(), m.span("holder"), clue=True)
     for m in _WRITTEN_FOR.finditer(text):
         found.set("written_for", m.group("who").strip(), m.span("who"), clue=True)
 

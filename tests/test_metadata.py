@@ -62,3 +62,9 @@ def test_byline_after_a_date_and_separator():
 def test_by_inside_a_sentence_is_not_a_byline():
     meta = extract("Fed cuts rates\n\nPrices rose by Tuesday as expected, said analysts.\n")
     assert meta.author is None
+
+
+def test_photo_credits_are_not_the_copyright_holder():
+    text = ("Kremlin calls sanctions an attack\n\n© Sputnik / Natalia Seliverstova\n\nMOSCOW (Sputnik) - The Kremlin said "
+            "on Monday.\n\nPhoto: © Getty Images\n\n© 2024 Sputnik. All rights reserved.\n")
+    assert extract(text).clues["copyright"] == "Sputnik"

@@ -234,3 +234,11 @@ def test_origin_read_from_credit_lines_real_sites_print(ctx, text, role, domain)
     if credit["span"]:
         start, end = credit["span"]
         assert doc.text[start:end] == credit["name"]
+
+
+def test_parenthesised_outlet_opening_the_story_is_its_origin(ctx):
+    text = ("Flu vaccine hysteria driven by money\n\n(Natural News) The flu season has been unusually severe, prompting "
+            "calls by Big Pharma for everyone to get a flu shot.\n")
+    signal = byline.compute(from_text(text, "x"), ctx)
+    assert signal.details["outlet_domain"] == "naturalnews.com"
+    assert signal.details["outlet_rating"] == "unreliable"
