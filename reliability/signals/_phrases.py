@@ -10,8 +10,8 @@ text drag a sentence's mean down.
 from __future__ import annotations
 
 import re
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +44,8 @@ class PairScores:
     pmi: np.ndarray
     min_log_p: np.ndarray  # log probability of the rarer word of each pair (rare pairs are sparse, not odd)
     unknown: tuple[tuple[int, int], ...] = ()  # (start, end) of words outside the table's vocabulary
+    # A word repeated right after itself: (start, end of the repeat, gap between them, gap after the repeat).
+    repeats: tuple[tuple[int, int, str, str], ...] = ()
 
 
 class PhraseTable:
@@ -93,7 +95,16 @@ class PhraseTable:
         missing = np.flatnonzero(id_arr < 0)
         unknown = tuple(zip(starts[missing].tolist(), ends[missing].tolist()))
         min_log_p = np.minimum(self.log_p_[a], self.log_p_[b])
-        return PairScores(first_start, second_end, log_p - self.log_p_[b], min_log_p, unknown)
+        return PairScores(first_start, second_end, log_p - self.log_p_[b], min_log_p, unknown, _repeats(gaps, words, starts, ends))
+
+
+def _repeats(gaps: tuple[str, ...], words: tuple[str, ...], starts: np.ndarray, ends: np.ndarray) -> tuple[tuple[int, int, str, str], ...]:
+    same = np.flatnonzero(np.fromiter(map(str.__eq__, words[:-1], words[1:]), bool, len(words) - 1))
+    out = []
+    for i in same.tolist():
+        after = gaps[i + 2] if i + 2 < len(gaps) else ""
+        out.append((int(starts[i]), int(ends[i + 1]), gaps[i + 1], after))
+    return tuple(out)
 
 
 def _trigrams(word: str) -> list[str]:

@@ -18,6 +18,7 @@ Conventions the rules check (doubles allowed, proper adjectives, abbreviations) 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -25,18 +26,17 @@ import numpy as np
 
 from ..model import Document, Evidence, Signal
 from . import SignalContext
-from ._phrases import PhraseTable, default_table
+from ._phrases import PairScores, PhraseTable, default_table
 from ._text import alternation, clamp01, compile_phrases, index_of, line_spans, sentence_spans, strings
 
 NAME = "garbled_text"
 
 Hit = tuple[int, int, str]
 
-# A closing quote with a word right after it, or an opening quote right after a word: “mentioned”Stoltenberg.
-_GLUED = re.compile(r"(?<=\S)”(?=[A-Za-z0-9])|(?<=[A-Za-z0-9.,;:!?])“|(?<=[^\s(\[{“\d])\"(?=[A-Za-z])")
-_CURLY = re.compile(r"[“”]")
-_STRAIGHT = re.compile(r"(?<!\d)\"")
-_ODD_NUMERAL = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d*000|\d00)['’]s\b")
+_QUOTE = re.compile(r"[“”\"]")
+# Literal first (the plural 's after a digit), so the scan is fast; the number is read backwards from there.
+_NUMERAL_PLURAL = re.compile(r"(?<=\d)['’]s\b")
+_ODD_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d*000|\d00)$")
 _WORDS = re.compile(r"\S+")
 _DEFAULTS: Mapping[str, float] = {
     "full_density": 0.25, "min_pairs": 3, "pmi_threshold": 0.25, "pmi_scale": 0.25, "min_word_log_p": -8.0,
@@ -46,12 +46,11 @@ _DEFAULTS: Mapping[str, float] = {
 
 @dataclass(frozen=True)
 class Rules:
-    doubled: re.Pattern[str]
-    doubled_hyphen: re.Pattern[str]
     allowed_doubles: frozenset[str]
     lower_proper: re.Pattern[str] | None
     lower_exceptions: re.Pattern[str] | None
     comma_multiplier: re.Pattern[str]
+    multiplier_before: re.Pattern[str]
     ends_abbreviation: re.Pattern[str]
     ends_country: re.Pattern[str]
     starts_title: re.Pattern[str]
@@ -62,13 +61,13 @@ def build_rules(lexicon: Mapping[str, object]) -> Rules:
     mult = alternation(strings(lexicon, "multipliers"))
     proper = [w.lower() for w in strings(lexicon, "proper_adjectives")]
     return Rules(
-        doubled=re.compile(r"(?<![\w’'-])([A-Za-z]+)[ \t]+(\1)(?![\w-])", re.IGNORECASE),
-        doubled_hyphen=re.compile(r"(?<![\w-])([A-Za-z]+)(?:-|[ \t]+)\1-[A-Za-z]", re.IGNORECASE),
         allowed_doubles=frozenset(w.lower() for w in strings(lexicon, "allowed_doubles")),
         # Case-sensitive on purpose: only the lowercase spelling is a defect.
         lower_proper=re.compile(r"(?<![\w@#/.’'-])" + alternation(proper) + r"(?![\w-])") if proper else None,
         lower_exceptions=compile_phrases(strings(lexicon, "proper_adjective_exceptions"), flags=0),
-        comma_multiplier=re.compile(rf"\b{mult}\s*,\s*(?:of\s+)?{mult}\b", re.IGNORECASE),
+        # Scanned from the comma (a literal is fast to find), then the word before it is checked.
+        comma_multiplier=re.compile(rf",\s*(?:of\s+)?{mult}\b", re.IGNORECASE),
+        multiplier_before=re.compile(rf"\b{mult}\s*$", re.IGNORECASE),
         ends_abbreviation=re.compile(r"(?:^|\s)" + alternation(strings(lexicon, "continuation_abbreviations")) + r"$"),
         ends_country=re.compile(r"\s[a-z][\w-]*\s+" + alternation(strings(lexicon, "country_abbreviations")) + r"$"),
         starts_title=re.compile(alternation(strings(lexicon, "continuation_titles")) + r"(?![\w-])"),
@@ -90,11 +89,13 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     text = doc.text
     sentences = sentence_spans(text)
     lines = line_spans(text)
+    quotes = [m.start() for m in _QUOTE.finditer(text)]
     hits: list[Hit] = []
     for finder in _RULES:
-        hits += finder(text, lines, rules)
-    oddness, unusual, nonwords = _statistics(text, sentences, table, known, params)
-    hits += nonwords
+        hits += finder(text, lines, quotes, rules)
+    scores = table.score(text)
+    oddness, unusual, nonwords = _statistics(text, sentences, scores, table, known, params)
+    hits += nonwords + _doubled(text, scores.repeats, rules)
     defective = {index_of(sentences, s) for s, _, _ in hits} - {-1}
     garbled = oddness.copy()
     garbled[list(defective)] = 1.0
@@ -109,37 +110,52 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     return Signal(NAME, round(value, 4), evidence, _summary(flagged, sentences_counted), details)
 
 
-def _glued_quotes(text: str, lines: list[tuple[int, int]], rules: Rules) -> list[Hit]:
+def _glued_quotes(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
+    """A closing quote with a word right after it, or an opening quote right after a word: “mentioned”Stoltenberg."""
     out = []
-    for m in _GLUED.finditer(text):
-        start, end = _word_around(text, m.start())
-        out.append((start, end, "Quotation mark glued to a word: the copy was not proofread"))
+    for i in quotes:
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        mark = text[i]
+        if mark == "”":
+            glued = not before.isspace() and after.isalnum()
+        elif mark == "“":
+            glued = before.isalnum() or before in ".,;:!?"
+        else:  # a straight quote opens or closes; glued if squeezed between text and a letter (not 12"W)
+            glued = not before.isspace() and before not in "([{“" and not before.isdigit() and after.isalpha()
+        if glued:
+            start, end = _word_around(text, i)
+            out.append((start, end, "Quotation mark glued to a word: the copy was not proofread"))
     return out
 
 
-def _unbalanced_quotes(text: str, lines: list[tuple[int, int]], rules: Rules) -> list[Hit]:
+def _unbalanced_quotes(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
     """A closing quote nothing opened, or a quote left open where the next paragraph does not continue it
     (news style leaves a quote open only when the next paragraph reopens it)."""
     out: list[Hit] = []
-    for i, (start, end) in enumerate(lines):
-        next_opens = i + 1 < len(lines) and text[lines[i + 1][0]] in "“\""
+    line_starts = [start for start, _ in lines]
+    by_line: dict[int, list[int]] = {}
+    for i in quotes:
+        by_line.setdefault(bisect_right(line_starts, i) - 1, []).append(i)
+    for line, marks in by_line.items():
+        next_opens = line + 1 < len(lines) and text[lines[line + 1][0]] in "“\""
         open_at = -1
-        for m in _CURLY.finditer(text, start, end):
-            if m.group() == "“":
-                open_at = m.start()
-            elif open_at < 0:
-                out.append((m.start(), m.end(), "Closing quotation mark with no opening one"))
-            else:
+        for i in marks:
+            if text[i] == "“":
+                open_at = i
+            elif text[i] == "”":
+                if open_at < 0:
+                    out.append((i, i + 1, "Closing quotation mark with no opening one"))
                 open_at = -1
         if open_at >= 0 and not next_opens:
             out.append((open_at, open_at + 1, "Quotation opened and never closed"))
-        straight = [m.start() for m in _STRAIGHT.finditer(text, start, end)]
+        straight = [i for i in marks if text[i] == '"' and not (i and text[i - 1].isdigit())]
         if len(straight) % 2 and not next_opens:
             out.append((straight[-1], straight[-1] + 1, "Unbalanced quotation marks"))
     return out
 
 
-def _broken_lines(text: str, lines: list[tuple[int, int]], rules: Rules) -> list[Hit]:
+def _broken_lines(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
     out = []
     for (s1, e1), (s2, e2) in zip(lines, lines[1:]):
         first, second = text[s1:e1], text[s2:e2]
@@ -151,27 +167,20 @@ def _broken_lines(text: str, lines: list[tuple[int, int]], rules: Rules) -> list
 
 
 def _runs_on(first: str, second: str, rules: Rules) -> bool:
-    if len(first.split()) < 6:
-        return False
-    if rules.ends_abbreviation.search(first) or rules.ends_dangling.search(first):
+    last = first[-1]
+    if not (last.isalpha() or last in ".,") or first.count(" ") < 5:
+        return False  # ends in other punctuation, or a short line (a heading, a widget)
+    tail = len(first) - 40  # the patterns are anchored at the end: only the tail can match
+    if last == ".":
+        if rules.ends_abbreviation.search(first, max(0, tail)):
+            return True
+        return bool(rules.ends_country.search(first, max(0, tail))) and bool(rules.starts_title.match(second))
+    if last.isalpha() and rules.ends_dangling.search(first, max(0, tail)):
         return True
-    if rules.ends_country.search(first) and rules.starts_title.match(second):
-        return True
-    return (first[-1].islower() or first[-1] == ",") and second[0].islower()
+    return (last.islower() or last == ",") and second[0].islower()
 
 
-def _doubled(text: str, lines: list[tuple[int, int]], rules: Rules) -> list[Hit]:
-    out = []
-    for m in rules.doubled.finditer(text):
-        if m.group(1).lower() not in rules.allowed_doubles:
-            out.append((m.start(), m.end(), f"Doubled word “{m.group(1)} {m.group(2)}”"))
-    for m in rules.doubled_hyphen.finditer(text):
-        start, end = _word_around(text, m.start())
-        out.append((start, end, "Doubled word part, as left by a spinner or careless edit"))
-    return out
-
-
-def _lowercase_proper(text: str, lines: list[tuple[int, int]], rules: Rules) -> list[Hit]:
+def _lowercase_proper(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
     if rules.lower_proper is None:
         return []
     out = []
@@ -182,28 +191,54 @@ def _lowercase_proper(text: str, lines: list[tuple[int, int]], rules: Rules) -> 
     return out
 
 
-def _odd_numbers(text: str, lines: list[tuple[int, int]], rules: Rules) -> list[Hit]:
+def _odd_numbers(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
     out: list[Hit] = []
-    for m in _ODD_NUMERAL.finditer(text):
-        number = int(m.group(1).replace(",", ""))
-        if 1100 <= number <= 2000 and number % 100 == 0:
+    for m in _NUMERAL_PLURAL.finditer(text):
+        number = _ODD_NUMBER.search(text, max(0, m.start() - 16), m.start())
+        if number is None:
+            continue
+        value = int(number.group().replace(",", ""))
+        if 1100 <= value <= 2000 and value % 100 == 0:
             continue  # "the 1900's": a century, written the old way
-        out.append((m.start(), m.end(), f"Odd numeral “{m.group()}” (news style: “thousands”, “1,000s”)"))
+        start = number.start()
+        if start and (text[start - 1].isdigit() or text[start - 1] == ","):
+            continue  # the end of a longer number already judged ("12,000's" read from "000")
+        out.append((start, m.end(), f"Odd numeral “{text[start:m.end()]}” (news style: “thousands”, “1,000s”)"))
     for m in rules.comma_multiplier.finditer(text):
-        out.append((m.start(), m.end(), f"“{m.group()}”: a garbled quantity (e.g. “tens of thousands”)"))
+        head = rules.multiplier_before.search(text, max(0, m.start() - 12), m.start())
+        if head:
+            phrase = text[head.start() : m.end()]
+            out.append((head.start(), m.end(), f"“{phrase}”: a garbled quantity (e.g. “tens of thousands”)"))
     return out
 
 
-_RULES: tuple[Callable[[str, list[tuple[int, int]], Rules], list[Hit]], ...] = (
-    _glued_quotes, _unbalanced_quotes, _broken_lines, _doubled, _lowercase_proper, _odd_numbers,
+_RULES: tuple[Callable[[str, list[tuple[int, int]], list[int], Rules], list[Hit]], ...] = (
+    _glued_quotes, _unbalanced_quotes, _broken_lines, _lowercase_proper, _odd_numbers,
 )
 
 
+def _doubled(text: str, repeats: tuple[tuple[int, int, str, str], ...], rules: Rules) -> list[Hit]:
+    """"the the"; "full-full-fledged" (but not "bye-bye" or "so-so", where the doubling is the word)."""
+    out: list[Hit] = []
+    for start, end, gap, after in repeats:
+        word = text[start : start + (end - start - len(gap)) // 2]
+        if gap in (" ", "\t") and word.lower() not in rules.allowed_doubles:
+            out.append((start, end, f"Doubled word “{text[start:end]}”"))
+        elif gap == "-" and after == "-":
+            s, e = _word_around(text, start)
+            out.append((s, e, "Doubled word part, as left by a spinner or careless edit"))
+    return out
+
+
 def _statistics(
-    text: str, sentences: list[tuple[int, int]], table: PhraseTable, known: frozenset[str], params: Mapping[str, float]
+    text: str,
+    sentences: list[tuple[int, int]],
+    scores: PairScores,
+    table: PhraseTable,
+    known: frozenset[str],
+    params: Mapping[str, float],
 ) -> tuple[np.ndarray, list[Hit], list[Hit]]:
     """Per sentence, how unusual its wording is (0..1); evidence for the unusual ones; non-words."""
-    scores = table.score(text)
     nonwords = [
         (s, e, f"“{text[s:e]}” is not an English word (a machine-translation or spinner leftover?)")
         for s, e in scores.unknown
