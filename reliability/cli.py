@@ -58,6 +58,27 @@ def get_config(config_path: str | None) -> Config:
         raise ReliabilityError(str(exc)) from None
 
 
+# -- history store: `score --store/--index/--no-history`, `history list|show|forget`, `report` (issue 6) ----------
+
+
+def history_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--store", "store_path", type=click.Path(dir_okay=False),
+                     help="History store file (default: [history] store, else $XDG_DATA_HOME/reliability/history.sqlite3).")(f)
+    f = click.option("--index", "index_spec", help="LSH index: 'embedded' (default) or redis://host:port/db shared by several runs.")(f)
+    return f
+
+
+def open_store(config: Config, store_path: str | None, index_spec: str | None) -> Any:
+    from redis.exceptions import RedisError
+
+    from .store import HistoryStore, StoreError
+
+    try:
+        return HistoryStore.open(config, store=store_path, index=index_spec)
+    except (StoreError, OSError, ValueError, RedisError) as exc:
+        raise ReliabilityError(f"history store: {exc}") from None
+
+
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` via a temp file in the same folder and a rename: never a half-written report."""
     target = Path(path)
@@ -94,6 +115,8 @@ def cli() -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the result to FILE (atomically) instead of stdout.")
 @config_option
 @click.option("--fail-on", type=click.Choice(["review", "reject"]), help="Exit 1 if any article's triage is at or below this.")
+@history_options
+@click.option("--no-history", is_flag=True, help="Neither match against nor record in the history store.")
 @logging_options
 def score(
     paths: Sequence[str],
@@ -101,6 +124,9 @@ def score(
     output: str | None,
     config_path: str | None,
     fail_on: str | None,
+    store_path: str | None,
+    index_spec: str | None,
+    no_history: bool,
     verbose: int,
     quiet: bool,
 ) -> None:
@@ -110,9 +136,15 @@ def score(
     """
     setup_logging(verbose, quiet)
     config = get_config(config_path)
-    from .pipeline import score_paths
+    from .store import score_and_record
 
-    batch = _with_progress(lambda progress: score_paths(paths, config, progress=progress), quiet)
+    use_history = not no_history and bool(config.get("history", "enabled", default=True))
+    store = open_store(config, store_path, index_spec) if use_history else None
+    try:
+        batch = _with_progress(lambda progress: score_and_record(paths, config, store, progress=progress)[0], quiet)
+    finally:
+        if store is not None:
+            store.close()
     _emit(batch, fmt, output, verbose)
     status = exit_status(batch, fail_on)
     if not batch.articles:
@@ -177,6 +209,106 @@ def _emit(batch: BatchResult, fmt: str, output: str | None, verbose: int) -> Non
         log.info("wrote %s", output)
     else:
         click.echo(text, nl=False)
+
+
+# -- history and report commands (issue 6) --------------------------------------------------------------------
+
+
+@cli.group()
+def history() -> None:
+    """Inspect or prune the history store of earlier runs."""
+
+
+@history.command("list")
+@history_options
+@config_option
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Most recently stored first.")
+@click.option("--since", help="Only articles first seen in this window, e.g. 24h or 7d.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of tab-separated text.")
+def history_list(store_path: str | None, index_spec: str | None, config_path: str | None, limit: int, since: str | None, as_json: bool) -> None:
+    """Stored articles: id, first seen, latest score and triage, outlet."""
+    import json
+    from datetime import datetime, timezone
+
+    from .schedule import parse_since
+
+    config = get_config(config_path)
+    try:
+        cutoff = (datetime.now(timezone.utc) - parse_since(since)).isoformat(timespec="seconds") if since else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    with open_store(config, store_path, index_spec) as store:
+        for record in store.list_articles(limit=limit, since=cutoff):
+            click.echo(json.dumps(record.as_dict(), ensure_ascii=False) if as_json else record.summary())
+
+
+@history.command("show")
+@click.argument("article_id")
+@history_options
+@config_option
+def history_show(article_id: str, store_path: str | None, index_spec: str | None, config_path: str | None) -> None:
+    """One stored article as JSON: metadata, every score it received, and the stored text prefix."""
+    import json
+
+    from .store import StoreError
+
+    config = get_config(config_path)
+    with open_store(config, store_path, index_spec) as store:
+        try:
+            record = store.show(article_id)
+        except StoreError as exc:
+            raise ReliabilityError(str(exc)) from None
+        click.echo(json.dumps(record.as_dict(), ensure_ascii=False, indent=2))
+
+
+@history.command("forget")
+@click.argument("article_ids", nargs=-1, required=True)
+@history_options
+@config_option
+def history_forget(article_ids: Sequence[str], store_path: str | None, index_spec: str | None, config_path: str | None) -> None:
+    """Remove articles (text, signature, scores) from the store and its index."""
+    config = get_config(config_path)
+    with open_store(config, store_path, index_spec) as store:
+        removed = store.forget(list(article_ids))
+    missing = sorted(set(article_ids) - set(removed))
+    click.echo(f"forgot {len(removed)} article(s)" + (f"; not stored: {', '.join(missing)}" if missing else ""))
+    if missing:
+        sys.exit(int(ExitStatus.ERROR))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--since", help="Report on articles the history store scored in this window (e.g. 24h) instead of PATH....")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports", show_default=True,
+              help="Folder for YYYY-MM-DDTHHMM.{json,md,html} and latest.*.")
+@click.option("--no-history", is_flag=True, help="Do not read or record the history store (PATH... only).")
+@history_options
+@config_option
+@logging_options
+def report(
+    paths: Sequence[str], since: str | None, out_dir: str, no_history: bool, store_path: str | None,
+    index_spec: str | None, config_path: str | None, verbose: int, quiet: bool,
+) -> None:
+    """Write dated and latest reports with a "since the last report" section (for cron or a systemd timer)."""
+    setup_logging(verbose, quiet)
+    config = get_config(config_path)
+    from .schedule import parse_since, run_report
+
+    try:
+        window = parse_since(since) if since else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    use_store = not no_history and (window is not None or bool(config.get("history", "enabled", default=True)))
+    store = open_store(config, store_path, index_spec) if use_store else None
+    try:
+        files = run_report(config, paths=list(paths), since=window, out_dir=out_dir, store=store)
+    except (OSError, ValueError) as exc:
+        raise ReliabilityError(str(exc)) from None
+    finally:
+        if store is not None:
+            store.close()
+    for path in files.dated.values():
+        click.echo(str(path))
 
 
 def main() -> None:

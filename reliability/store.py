@@ -91,6 +91,24 @@ class ArticleRecord:
     text_chars: int  # characters of the original text; the stored prefix may be shorter
     scores: tuple[ScoreRecord, ...] = ()
 
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-safe form for ``history list/show --format json`` (text only when it was fetched)."""
+        a = self.article
+        out: dict[str, Any] = {
+            "id": a.id, "outlet": a.outlet, "url": a.url, "published": a.published, "first_seen": a.first_seen,
+            "content_hash": self.content_hash, "text_chars": self.text_chars,
+            "scores": [{"run": s.run_id, "at": s.at, "score": s.score, "triage": s.triage, "top": s.top} for s in self.scores],
+        }
+        if a.text is not None:
+            out["stored_text"] = a.text
+        return out
+
+    def summary(self) -> str:
+        """One line for ``history list``: id, first seen, outlet, latest score and triage."""
+        latest = self.scores[0] if self.scores else None
+        scored = f"{latest.score:5.1f} {latest.triage:<6}" if latest else "  -   -     "
+        return f"{self.article.id}\t{self.article.first_seen}\t{scored}\t{self.article.outlet or '-'}"
+
 
 @dataclass(frozen=True, slots=True)
 class HistorySettings:

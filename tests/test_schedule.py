@@ -157,3 +157,20 @@ def test_parse_since_and_argument_errors(config):
         parse_since("yesterday")
     with pytest.raises(ValueError, match="either PATH"):
         run_report(config, out_dir="unused")
+
+
+def test_report_command_writes_files_and_prints_them(tmp_path):
+    from click.testing import CliRunner
+
+    from reliability.cli import cli
+
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(cli, ["report", str(SEEDS), "--out", str(out), "--store", str(tmp_path / "h.sqlite3"), "-q"])
+    assert result.exit_code == 0, result.output
+    printed = result.output.split()
+    assert len(printed) == 3 and all(Path(p).exists() for p in printed)
+    assert {p.name for p in out.iterdir()} >= {"latest.json", "latest.md", "latest.html"}
+    daily = CliRunner().invoke(cli, ["report", "--since", "24h", "--out", str(tmp_path / "daily"), "--store", str(tmp_path / "h.sqlite3")])
+    assert daily.exit_code == 0, daily.output
+    bad = CliRunner().invoke(cli, ["report", "--since", "soon", "--out", str(out)])
+    assert bad.exit_code == 2 and "24h" in bad.output

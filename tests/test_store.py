@@ -221,3 +221,28 @@ def test_pipeline_matches_a_later_copy_to_the_stored_seed(tmp_path, config):
         assert rec is not None and rec.new == () and store.count() == 6
         # The seed 002 now matches the stored aggregator copy, never its own stored self.
         assert {m.history["id"] for m in rerun.duplication.matches if m.history} == {"aggregator-story"}
+
+
+def test_history_commands_list_show_forget(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from reliability.cli import cli
+
+    runner = CliRunner()
+    store = str(tmp_path / "h.sqlite3")
+    scored = runner.invoke(cli, ["score", str(SEEDS), "--store", store, "-f", "json", "-q"])
+    assert scored.exit_code == 0, scored.output
+    listed = runner.invoke(cli, ["history", "list", "--store", store])
+    assert listed.exit_code == 0 and len(listed.output.strip().splitlines()) == 5
+    shown = runner.invoke(cli, ["history", "show", "003_8c03106444488f96", "--store", store])
+    data = json.loads(shown.output)
+    assert data["id"] == "003_8c03106444488f96" and len(data["scores"]) == 1
+    assert (SEEDS / "003_8c03106444488f96.txt").read_text(encoding="utf-8").startswith(data["stored_text"])
+    forgot = runner.invoke(cli, ["history", "forget", "003_8c03106444488f96", "nope", "--store", store])
+    assert forgot.exit_code == 2 and "forgot 1 article(s); not stored: nope" in forgot.output
+    assert runner.invoke(cli, ["history", "show", "003_8c03106444488f96", "--store", store]).exit_code != 0
+    # --no-history leaves the store untouched.
+    runner.invoke(cli, ["score", str(SEEDS), "--store", store, "--no-history", "-q"])
+    assert len(runner.invoke(cli, ["history", "list", "--store", store]).output.strip().splitlines()) == 4
