@@ -242,3 +242,15 @@ def test_parenthesised_outlet_opening_the_story_is_its_origin(ctx):
     signal = byline.compute(from_text(text, "x"), ctx)
     assert signal.details["outlet_domain"] == "naturalnews.com"
     assert signal.details["outlet_rating"] == "unreliable"
+
+
+@pytest.mark.parametrize(
+    "author, kind",
+    [("Jane Doe, Staff Writer", "named"), ("Andrew Gray", "named"), ("CryptoNewsHub Daily", "staff"),
+     ("Reuters Staff", "staff"), ("admin", "staff"), ("Reuters", "agency"), ("Fox News", "staff"),
+     ("María José Martínez - Corresponsal", "named")],
+)
+def test_author_kinds_from_the_author_field(ctx, author, kind):
+    text = WIRE.replace("By Andrew Gray and Sabine Siebold\n", "").replace("Reporting by Andrew Gray and Sabine Siebold; ", "")
+    signal = byline.compute(jsonl("a", text, author=author), ctx)
+    assert signal.details["author_kind"] == kind

@@ -153,7 +153,7 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
 
 def _find(doc: Document, lex: Lexicon, registry: OutletRegistry) -> Findings:
     found = Findings()
-    _find_author(doc, lex, found)
+    _find_author(doc, lex, registry, found)
     found.credits = list(_credits(doc, registry)) + _credit_lines(doc, lex, registry)
     own = {c.rating.domain for c in found.credits if c.rating.domain}
     for agency in _agencies(doc.text, lex, registry):
@@ -166,7 +166,7 @@ def _find(doc: Document, lex: Lexicon, registry: OutletRegistry) -> Findings:
     return found
 
 
-def _find_author(doc: Document, lex: Lexicon, found: Findings) -> None:
+def _find_author(doc: Document, lex: Lexicon, registry: OutletRegistry, found: Findings) -> None:
     author, span = doc.meta.author, doc.meta.spans.get("author")
     if not author:
         m = _CREDIT_LINE.search(doc.text)
@@ -175,17 +175,24 @@ def _find_author(doc: Document, lex: Lexicon, found: Findings) -> None:
     if not author:
         return
     found.author, found.author_span = author, span
-    found.author_kind = _author_kind(author, lex)
+    found.author_kind = _author_kind(author, lex, registry)
 
 
-def _author_kind(author: str, lex: Lexicon) -> str:
+_CAMEL = re.compile(r"[a-z][A-Z]")
+
+
+def _author_kind(author: str, lex: Lexicon, registry: OutletRegistry) -> str:
+    """"named", "staff" or "agency". "Jane Doe, Staff Writer" is named: the title after the comma is her job."""
+    author = re.split(r",|\s[-–—|]\s", author, maxsplit=1)[0].strip()
     words = [w.lower() for w in _WORD.findall(author)]
     if any(w in lex.staff_markers for w in words) or any(" " in m and m in author.lower() for m in lex.staff_markers):
         return "staff"
     if any(p.fullmatch(author.strip()) for _, _, p in lex.agency_patterns):
         return "agency"
+    if _CAMEL.search(author) or registry.lookup_name(author).known:
+        return "staff"  # a brand ("CryptoNewsHub Daily") or an outlet's own name signs it, not a person
     capitalised = [w for w in _WORD.findall(author) if w[0].isupper()]
-    # A person's byline has a given name and a surname; one capitalised token is a brand ("Admin", "CryptoDaily").
+    # A person's byline has a given name and a surname; one capitalised token is a brand ("Admin", "Newsbreak").
     return "named" if len(capitalised) >= 2 else "staff"
 
 
