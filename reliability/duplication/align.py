@@ -64,6 +64,7 @@ class AlignParams:
     summary_gap_b: int = 3  # suspicious-side gap of the summary pass
     summary_ratio: float = 3.0  # source fragment this many times longer than the suspicious one -> summary
     summary_compression: float = 2.0  # normal passages this compressed (source/suspicious length) yield to a summary
+    condense_gap: int = 1  # neighbouring passages (this many sentences apart in b) that condense a are joined
     summary_seed_cosine: float = 0.25  # seed cosine in the summary pass
     summary_seed_dice: float = 0.25  # seed Dice in the summary pass
     summary_min_seeds: int = 4  # sentence pairs a summary needs (same-topic texts share a few by chance)
@@ -80,7 +81,7 @@ class AlignParams:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"duplication.align.{name} must be in [0, 1], got {value!r}")
-        for name in ("gap", "min_chars", "summary_gap_a", "summary_gap_b", "summary_min_seeds", "verbatim_gap"):
+        for name in ("gap", "min_chars", "summary_gap_a", "summary_gap_b", "summary_min_seeds", "verbatim_gap", "condense_gap"):
             if getattr(self, name) < 0:
                 raise ValueError(f"duplication.align.{name} must be >= 0, got {getattr(self, name)!r}")
         if self.min_sentence_terms < 1 or self.max_sentence_words < 5:
@@ -412,6 +413,42 @@ def _with_summaries(
     return sorted(out, key=lambda p: (p.b_start, p.a_start))
 
 
+def _sentence_of(p: Prepared, offset: int) -> int:
+    return max(int(np.searchsorted(p.sent_start, offset, side="right")) - 1, 0)
+
+
+def _adjacent_groups(passages: list[Passage], pb: Prepared, gap: int) -> list[list[Passage]]:
+    """Runs of passages that follow each other in b with at most ``gap`` whole sentences between them."""
+    groups: list[list[Passage]] = []
+    for p in sorted(passages, key=lambda p: p.b_start):
+        if groups and _sentence_of(pb, p.b_start) - _sentence_of(pb, groups[-1][-1].b_end - 1) - 1 <= gap:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return groups
+
+
+def _merge_condensed(passages: list[Passage], cosine: np.ndarray, pa: Prepared, pb: Prepared, params: AlignParams) -> list[Passage]:
+    """Join neighbouring passages of b that draw on scattered parts of a: together they condense a, like a summary.
+
+    Copied or reworded passages keep about one source character per character; when consecutive passages of
+    b together span ``summary_compression`` times more of a than of b, they are one condensation, not several reuses.
+    """
+    out: list[Passage] = []
+    for group in _adjacent_groups(passages, pb, params.condense_gap):
+        a = (min(p.a_start for p in group), max(p.a_end for p in group))
+        b = (group[0].b_start, max(p.b_end for p in group))
+        if len(group) < 2 or a[1] - a[0] < params.summary_compression * (b[1] - b[0]):
+            out.extend(group)
+            continue
+        frag = _Fragment(_sentence_of(pa, a[0]), _sentence_of(pa, a[1] - 1), _sentence_of(pb, b[0]), _sentence_of(pb, b[1] - 1), 0.0, 0)
+        wide = _summary_extent(frag, cosine, params)
+        a = (min(a[0], int(pa.sent_start[wide.a_lo])), max(a[1], int(pa.sent_end[wide.a_hi])))
+        similarity = sum(p.similarity * (p.b_end - p.b_start) for p in group) / sum(p.b_end - p.b_start for p in group)
+        out.append(_make(pa, pb, a, b, similarity, params))
+    return out
+
+
 def _verbatim_passages(pa: Prepared, pb: Prepared, params: AlignParams) -> list[Passage]:
     runs = verbatim_runs(pa.word_hash, pb.word_hash, params.verbatim_ngram, params.verbatim_min_words, params.verbatim_gap)
     out: list[Passage] = []
@@ -473,6 +510,7 @@ def align_prepared(pa: Prepared, pb: Prepared, params: AlignParams | None = None
     if params.summary:
         summaries = _summary_fragments(space, cosine, dice, pa, pb, params)
         passages = _with_summaries(passages, summaries, cosine, pa, pb, params)
+        passages = _merge_condensed(passages, cosine, pa, pb, params)
     return passages
 
 
