@@ -380,8 +380,15 @@ def test_segments_rebuild_text_and_every_span_for_any_overlap(data: st.DataObjec
 def test_article_section_links_to_its_reuse_pairs(batch: BatchResult, page: str) -> None:
     article = next(a for a in batch.articles if a.document.id.startswith("003"))
     html = _article_html(page, f"d{article.rank}")
-    assert re.search(r'Shares text with:\s*<a href="#p1">000_567c832a25c03b87</a> \(paraphrase, 42%\)', html)
-    assert '<div class="pair" id="p1">' in page
+    link = re.search(r'Shares text with:\s*<a href="#(p\d+)">000_567c832a25c03b87</a> \(paraphrase, 42%\)', html)
+    assert link
+    pair = page[page.index(f'<div class="pair" id="{link.group(1)}">') :]
+    assert pair.index("paraphrase</strong>, similarity 42%") < pair.index("</div>")
+
+
+def test_reuse_pairs_are_listed_strongest_first(page: str) -> None:
+    heads = re.findall(r"<strong>(copy|paraphrase|quote)</strong>, similarity (\d+)%", page)
+    assert [int(s) for _, s in heads] == [88, 42]
 
 
 def test_metadata_shows_credited_outlet_and_beat(batch: BatchResult, page: str) -> None:

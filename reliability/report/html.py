@@ -165,22 +165,33 @@ def _party(entry: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def _parties(entries: Any) -> list[dict[str, str]]:
+    return [_party(e) for e in entries or () if isinstance(e, Mapping)]
+
+
+def _off_beat(value: Any) -> str:
+    # True from some versions of the signal, a sentence ("crypto outlet writing about politics") from others.
+    if value is True:
+        return "outlet writes off its usual beat"
+    return one_line(str(value), 160) if value else ""
+
+
 def origin(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """What the byline_origin signal learned about who wrote, published and relayed the article."""
+    """What the byline_origin signal learned about who wrote, published and relayed the article.
+
+    Details are read defensively (missing keys, other types): the report must not fail on a signal's new version.
+    """
     details = (doc["signals"].get("byline_origin") or {}).get("details") or {}
-    parties = lambda key: [_party(e) for e in details.get(key) or () if isinstance(e, Mapping)]  # noqa: E731
     kind = details.get("author_kind")
-    off_beat = details.get("off_beat")
     return {
         "author": one_line(str(details.get("author") or ""), 120),
         "author_kind": "" if kind in (None, "", "none") else one_line(str(kind), 30),
         "outlet": one_line(str(details.get("outlet") or ""), 120),
         "outlet_domain": one_line(str(details.get("outlet_domain") or ""), 80),
         "outlet_rating": rating_label(details["outlet_rating"]) if details.get("outlet_rating") is not None else "",
-        "agencies": parties("agencies"),
-        "credits": parties("credits"),
-        # True/False from some versions of the signal, a sentence from others.
-        "off_beat": ("outlet writes off its usual beat" if off_beat is True else one_line(str(off_beat), 160)) if off_beat else "",
+        "agencies": _parties(details.get("agencies")),
+        "credits": _parties(details.get("credits")),
+        "off_beat": _off_beat(details.get("off_beat")),
     }
 
 
@@ -287,7 +298,9 @@ def view(batch: BatchResult) -> dict[str, Any]:
     anchors = {d["id"]: f"d{i}" for i, d in enumerate(data["documents"], start=1)}
     labels = {d["id"]: article_label(d, 90) for d in data["documents"]}
     limits = thresholds(batch)
-    pairs = [_pair(i, m, texts, anchors) for i, m in enumerate(data["duplicates"], start=1)]
+    # Strongest reuse first: that is the pair an editor must look at.
+    strongest = sorted(data["duplicates"], key=lambda m: -float(m["similarity"]))
+    pairs = [_pair(i, m, texts, anchors) for i, m in enumerate(strongest, start=1)]
     return {
         "data": data,
         "csp": CSP,

@@ -194,7 +194,7 @@ def _reuse(data: Mapping[str, Any], texts: Mapping[str, str], labels: Mapping[st
         lines += ["- " + " · ".join(_label(i, labels) for i in c) for c in data["clusters"]] + [""]
     if not data["duplicates"] and not data["repetitions"]:
         return lines + ["No reuse found between these articles.", ""]
-    for match in data["duplicates"]:
+    for match in sorted(data["duplicates"], key=lambda m: -float(m["similarity"])):  # as the HTML: strongest first
         lines += _pair(match, texts, labels)
     if data["repetitions"]:
         lines += ["**Repeated text inside an article**", ""]
