@@ -329,18 +329,20 @@ def looks_binary(data: bytes) -> bool:
 
 
 def _bomless_utf16(data: bytes) -> str | None:
-    """'utf-16-le'/'utf-16-be' when the head looks like UTF-16 text without a byte-order mark: mostly-ASCII
-    text in UTF-16 has a NUL in every other byte, on one side only."""
-    head = data[:8192]
-    if len(head) < 16 or len(data) % 2:
+    """'utf-16-le'/'utf-16-be' when the head looks like UTF-16 without a byte-order mark. Every ASCII character
+    (space, newline, digit, Latin letter) puts a NUL in the high byte of its pair, so NULs gather on one side;
+    the other side has NULs only for the rare U+xx00 characters. The head must also decode to printable text."""
+    head = data[:8192] if len(data) % 2 == 0 else b""
+    if len(head) < 8:
         return None
-    even_nul = head[0::2].count(0) / (len(head) // 2)
-    odd_nul = head[1::2].count(0) / (len(head) // 2)
-    if odd_nul > 0.6 and even_nul < 0.05:
-        return "utf-16-le"
-    if even_nul > 0.6 and odd_nul < 0.05:
-        return "utf-16-be"
-    return None
+    pairs = len(head) // 2
+    even_nul, odd_nul = head[0::2].count(0) / pairs, head[1::2].count(0) / pairs
+    if max(even_nul, odd_nul) < 0.02 or even_nul == odd_nul:
+        return None
+    codec = "utf-16-le" if odd_nul > even_nul else "utf-16-be"
+    sample = head.decode(codec, "replace")
+    readable = sum(1 for ch in sample if ch.isprintable() or ch in "\t\n\r\f")
+    return codec if readable >= 0.95 * len(sample) else None
 
 
 def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
@@ -361,11 +363,12 @@ codecs.register_error("reliability-cp1252", _cp1252_fallback)
 
 
 def _mostly_utf8(data: bytes) -> bool:
-    """Valid UTF-8 apart from a few stray bytes: a mixed file, not a file in another encoding."""
+    """Real UTF-8 characters beside the invalid bytes: a file pasted together from a UTF-8 and a Windows source.
+    A legacy-encoded file forms a valid multi-byte sequence only by accident ("Â«"), far less often than it errs."""
     decoded = data.decode("utf-8", "replace")
     bad = decoded.count("\ufffd") - data.count("\ufffd".encode())
     multibyte = sum(1 for ch in decoded if ord(ch) > 127 and ch != "\ufffd")
-    return multibyte > 0 and bad <= max(2, multibyte // 4)
+    return multibyte > 0 and bad <= 4 * multibyte
 
 
 def decode(data: bytes) -> str:
@@ -599,8 +602,12 @@ def clean_id(raw: str) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters, line separators and lone surrogates replaced by '?'."""
-    return "".join("?" if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u2028\u2029" else ch for ch in text)
+    """``text`` with control and format characters (terminal escapes, bidi overrides that reorder what a table
+    shows), line separators and lone surrogates replaced by '?'."""
+    return "".join("?" if unicodedata.category(ch) in _HIDDEN else ch for ch in text)
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 def _has_surrogates(text: str) -> bool:
