@@ -234,18 +234,34 @@ def _row_normalised(m: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-12)) @ m)
 
 
-def _similarities(space: _Space) -> tuple[np.ndarray, np.ndarray]:
-    """Cosine (tf-isf) and Dice (stem sets) of every (a sentence, b sentence) pair."""
-    cosine = (_row_normalised(space.a) @ _row_normalised(space.b).T).toarray()
+@dataclass(frozen=True)
+class _Similarity:
+    """Cosine (tf-isf) and Dice (stem sets) of the sentence pairs that share a term.
+
+    Sparse on purpose: most sentence pairs share nothing, and two long texts would not fit a dense matrix.
+    """
+
+    rows: np.ndarray  # a sentence of each pair
+    cols: np.ndarray  # b sentence of each pair
+    cosine: np.ndarray
+    dice: np.ndarray
+    cosine_matrix: sp.csr_matrix  # the same cosines, for column slices
+
+
+def _similarities(space: _Space) -> _Similarity:
+    cosine = sp.csr_matrix(_row_normalised(space.a) @ _row_normalised(space.b).T)
     bin_a, bin_b = (space.a > 0).astype(np.float64), (space.b > 0).astype(np.float64)
-    shared = (bin_a @ bin_b.T).toarray()
-    sizes = np.asarray(bin_a.sum(axis=1)).ravel()[:, None] + np.asarray(bin_b.sum(axis=1)).ravel()[None, :]
-    return cosine, 2.0 * shared / np.maximum(sizes, 1.0)
+    shared = sp.coo_matrix(bin_a @ bin_b.T)
+    rows, cols = shared.row.astype(np.int64), shared.col.astype(np.int64)
+    sizes = np.asarray(bin_a.sum(axis=1)).ravel()[rows] + np.asarray(bin_b.sum(axis=1)).ravel()[cols]
+    values = np.asarray(cosine[rows, cols]).ravel() if len(rows) else np.zeros(0)
+    return _Similarity(rows, cols, values, 2.0 * shared.data / np.maximum(sizes, 1.0), cosine)
 
 
-def _seeds(cosine: np.ndarray, dice: np.ndarray, min_cosine: float, min_dice: float) -> np.ndarray:
+def _seeds(sim: _Similarity, min_cosine: float, min_dice: float) -> np.ndarray:
     """(k, 2) array of (a sentence, b sentence) pairs similar enough to start a passage."""
-    return np.argwhere((cosine > min_cosine) & (dice > min_dice))
+    keep = (sim.cosine > min_cosine) & (sim.dice > min_dice)
+    return np.column_stack((sim.rows[keep], sim.cols[keep]))
 
 
 def _split(group: np.ndarray, axis: int, gap: int) -> list[np.ndarray]:
@@ -347,25 +363,26 @@ def _kind(pa: Prepared, pb: Prepared, a: tuple[int, int], b: tuple[int, int], pa
     return "copy" if contained >= params.copy_containment else "paraphrase"
 
 
-def _summary_extent(f: _Fragment, cosine: np.ndarray, params: AlignParams) -> _Fragment:
+def _summary_extent(f: _Fragment, sim: _Similarity, params: AlignParams) -> _Fragment:
     """Widen a summary's source side to every source sentence the summary draws on, wherever it is."""
-    related = np.flatnonzero(cosine[:, f.b_lo : f.b_hi + 1].max(axis=1) >= params.summary_extend_cosine)
+    best = sim.cosine_matrix[:, f.b_lo : f.b_hi + 1].max(axis=1).toarray().ravel()
+    related = np.flatnonzero(best >= params.summary_extend_cosine)
     if len(related) == 0:
         return f
     return replace(f, a_lo=min(f.a_lo, int(related[0])), a_hi=max(f.a_hi, int(related[-1])))
 
 
-def _normal_fragments(space: _Space, cosine: np.ndarray, dice: np.ndarray, pa: Prepared, pb: Prepared, params: AlignParams) -> list[_Fragment]:
-    seeds = _seeds(cosine, dice, params.seed_cosine, params.seed_dice)
+def _normal_fragments(space: _Space, sim: _Similarity, pa: Prepared, pb: Prepared, params: AlignParams) -> list[_Fragment]:
+    seeds = _seeds(sim, params.seed_cosine, params.seed_dice)
     if len(seeds) == 0:
         return []
     gaps = (params.gap, params.gap)
     return _filter(_extend(seeds, gaps, space, _fragment_cosine, params.validate_cosine), pa, pb, params)
 
 
-def _summary_fragments(space: _Space, cosine: np.ndarray, dice: np.ndarray, pa: Prepared, pb: Prepared, params: AlignParams) -> list[_Fragment]:
+def _summary_fragments(space: _Space, sim: _Similarity, pa: Prepared, pb: Prepared, params: AlignParams) -> list[_Fragment]:
     """Fragments of the loose pass whose source side is ``summary_ratio`` times longer than the suspicious side."""
-    seeds = _seeds(cosine, dice, params.summary_seed_cosine, params.summary_seed_dice)
+    seeds = _seeds(sim, params.summary_seed_cosine, params.summary_seed_dice)
     if len(seeds) == 0:
         return []
     gaps = (params.summary_gap_a, params.summary_gap_b)
@@ -390,7 +407,7 @@ def _b_window(pb: Prepared, lo: int, hi: int) -> tuple[int, int]:
 
 
 def _with_summaries(
-    base: list[Passage], summaries: list[_Fragment], cosine: np.ndarray, pa: Prepared, pb: Prepared, params: AlignParams
+    base: list[Passage], summaries: list[_Fragment], sim: _Similarity, pa: Prepared, pb: Prepared, params: AlignParams
 ) -> list[Passage]:
     """Replace passages by a summary where the reuse is a condensation, not a rewording.
 
@@ -406,7 +423,7 @@ def _with_summaries(
             continue
         near_lo, near_hi = _b_window(pb, s.b_lo - params.summary_gap_b - 1, s.b_hi + params.summary_gap_b + 1)
         near = [p for p in out if p.b_start < near_hi and p.b_end > near_lo]
-        wide = _summary_extent(s, cosine, params)
+        wide = _summary_extent(s, sim, params)
         a = (min([int(pa.sent_start[wide.a_lo])] + [p.a_start for p in near]), max([int(pa.sent_end[wide.a_hi])] + [p.a_end for p in near]))
         b = (min([b_lo] + [p.b_start for p in near]), max([b_hi] + [p.b_end for p in near]))
         out = [p for p in out if p not in near] + [_make(pa, pb, a, b, s.similarity, params)]
@@ -428,7 +445,7 @@ def _adjacent_groups(passages: list[Passage], pb: Prepared, gap: int) -> list[li
     return groups
 
 
-def _merge_condensed(passages: list[Passage], cosine: np.ndarray, pa: Prepared, pb: Prepared, params: AlignParams) -> list[Passage]:
+def _merge_condensed(passages: list[Passage], sim: _Similarity, pa: Prepared, pb: Prepared, params: AlignParams) -> list[Passage]:
     """Join neighbouring passages of b that draw on scattered parts of a: together they condense a, like a summary.
 
     Copied or reworded passages keep about one source character per character; when consecutive passages of
@@ -442,7 +459,7 @@ def _merge_condensed(passages: list[Passage], cosine: np.ndarray, pa: Prepared, 
             out.extend(group)
             continue
         frag = _Fragment(_sentence_of(pa, a[0]), _sentence_of(pa, a[1] - 1), _sentence_of(pb, b[0]), _sentence_of(pb, b[1] - 1), 0.0, 0)
-        wide = _summary_extent(frag, cosine, params)
+        wide = _summary_extent(frag, sim, params)
         a = (min(a[0], int(pa.sent_start[wide.a_lo])), max(a[1], int(pa.sent_end[wide.a_hi])))
         similarity = sum(p.similarity * (p.b_end - p.b_start) for p in group) / sum(p.b_end - p.b_start for p in group)
         out.append(_make(pa, pb, a, b, similarity, params))
@@ -504,13 +521,13 @@ def align_prepared(pa: Prepared, pb: Prepared, params: AlignParams | None = None
     if pa.n_sentences == 0 or pb.n_sentences == 0:
         return []
     space = _space(pa, pb)
-    cosine, dice = _similarities(space)
-    normal = [_fragment_passage(f, pa, pb, params) for f in _normal_fragments(space, cosine, dice, pa, pb, params)]
+    sim = _similarities(space)
+    normal = [_fragment_passage(f, pa, pb, params) for f in _normal_fragments(space, sim, pa, pb, params)]
     passages = _combine(normal, _verbatim_passages(pa, pb, params), params)
     if params.summary:
-        summaries = _summary_fragments(space, cosine, dice, pa, pb, params)
-        passages = _with_summaries(passages, summaries, cosine, pa, pb, params)
-        passages = _merge_condensed(passages, cosine, pa, pb, params)
+        summaries = _summary_fragments(space, sim, pa, pb, params)
+        passages = _with_summaries(passages, summaries, sim, pa, pb, params)
+        passages = _merge_condensed(passages, sim, pa, pb, params)
     return passages
 
 
