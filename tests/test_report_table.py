@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -10,7 +11,7 @@ from rich.console import Console
 from reliability import load_config, score_paths
 from reliability.model import BatchResult, Document, Evidence, Metadata, Signal
 from reliability.report import render
-from reliability.report.table import print_table, render_table_text
+from reliability.report.table import print_table, render_table_text, thresholds
 from reliability.score import rank, score_article
 from test_report_html import sample_batch
 
@@ -77,3 +78,12 @@ def test_narrow_terminal_keeps_reasons_and_drops_outlet() -> None:
     assert "Outlet" not in narrow and "Main reasons" in narrow
     assert max(len(line) for line in narrow.splitlines()) <= 80
     assert [_rank(r) for r in _rows(narrow)] == [1, 2, 3, 4, 5]
+
+
+def test_thresholds_are_left_out_when_they_disagree_with_the_batch() -> None:
+    batch = sample_batch()
+    # Scored elsewhere with a stricter config the report cannot see: the 72.5 article was marked "review".
+    relabelled = replace(batch, articles=tuple(replace(a, triage="review") if a.score < 80 else a for a in batch.articles))
+    text = render_table_text(relabelled, width=160)
+    assert "3 accept, 2 review, 0 reject" in text and "score ≥" not in text
+    assert thresholds(batch) == {"accept": 70.0, "review": 45.0}
