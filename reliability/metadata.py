@@ -32,7 +32,7 @@ _DATE_PATTERNS = [
 _DATE_LINE = re.compile(r"^\s*(?:date|published|posted|updated|dated)\s*:?\s*", re.I)
 _BYLINE = re.compile(
     # A short prefix before a separator is allowed: "10/14/2025 / By Ethan Huff", "Opinion | By Jane Doe".
-    r"^(?:[^\n]{0,40}?\s[|/•·—–]\s*)?\s*(?:By|by|BY|Author|Authors|Written by)\s*:?\s+"
+    r"^(?:[^\n]{0,40}?\s[|/•·—–]\s*)?\s*(?:By|by|BY|Author|Authors|Written by|Authored by|Posted by)\s*:?\s+"
     r"(?P<who>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&))*)(?P<rest>.*)$"
 )
 # A head line that is only a person's name, as many sites print bylines: "Scott Horsley", "Fiona Harvey in Belém",

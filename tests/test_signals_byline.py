@@ -254,3 +254,19 @@ def test_author_kinds_from_the_author_field(ctx, author, kind):
     text = WIRE.replace("By Andrew Gray and Sabine Siebold\n", "").replace("Reporting by Andrew Gray and Sabine Siebold; ", "")
     signal = byline.compute(jsonl("a", text, author=author), ctx)
     assert signal.details["author_kind"] == kind
+
+
+def test_agency_or_outlet_signing_the_story_is_its_outlet(ctx):
+    text = ("US chip curbs backfire, experts say\n\nBy Global Times\n\nWashington's latest restrictions have only "
+            "strengthened Chinese firms, experts told the Global Times on Tuesday.\n")
+    signal = byline.compute(from_text(text, "gt"), ctx)
+    assert signal.details["outlet_domain"] == "globaltimes.cn"
+    assert signal.details["agencies"] == []  # quoting itself is not relaying
+
+
+def test_republished_via_another_outlet_names_the_origin(ctx):
+    text = ("FBI whistleblower reveals probe\n\nAuthored by Zachary Stieber via The Epoch Times (emphasis ours),\n\n"
+            "A new whistleblower disclosure shows the FBI opened investigations, lawmakers said.\n")
+    signal = byline.compute(from_text(text, "zh"), ctx)
+    assert signal.details["author"] == "Zachary Stieber"
+    assert any(c["domain"] == "theepochtimes.com" for c in signal.details["credits"])

@@ -154,7 +154,7 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
 def _find(doc: Document, lex: Lexicon, registry: OutletRegistry) -> Findings:
     found = Findings()
     _find_author(doc, lex, registry, found)
-    found.credits = list(_credits(doc, registry)) + _credit_lines(doc, lex, registry)
+    found.credits = list(_credits(doc, registry)) + _credit_lines(doc, lex, registry) + _author_as_outlet(found, registry)
     own = {c.rating.domain for c in found.credits if c.rating.domain}
     for agency in _agencies(doc.text, lex, registry):
         if agency.rating.domain not in own:  # a Reuters story citing Reuters relays nothing
@@ -207,6 +207,14 @@ def _credits(doc: Document, registry: OutletRegistry) -> Iterable[Credit]:
         name = meta.clues.get(role)
         if name:
             yield Credit(role, name, registry.lookup_name(name), meta.spans.get(role))
+
+
+def _author_as_outlet(found: Findings, registry: OutletRegistry) -> list[Credit]:
+    """"By Reuters", "By Global Times": an agency or outlet signing the story is where it comes from."""
+    if found.author_kind == "named" or not found.author:
+        return []
+    rating = registry.lookup_name(found.author)
+    return [Credit("outlet", found.author, rating, found.author_span)] if rating.known else []
 
 
 def _credit_lines(doc: Document, lex: Lexicon, registry: OutletRegistry) -> list[Credit]:
