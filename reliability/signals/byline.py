@@ -385,7 +385,7 @@ def _off_beat_part(doc: Document, found: Findings, lex: Lexicon) -> Part | None:
         return None
     counts = {beat: _beat_hits(words, doc.text.lower(), kws) for beat, (_, kws) in lex.beats.items()}
     topic = max(counts, key=lambda b: counts[b]) if counts else None
-    for credit in found.credits:
+    for credit in (c for c in found.credits if c.rating.label != 1):
         for beat, (pattern, _) in lex.beats.items():
             if pattern is None or not (pattern.search(credit.name) or pattern.search(credit.rating.domain or "")):
                 continue
