@@ -127,7 +127,7 @@ def test_spun_wording_points_at_the_sentence_and_word_pairs():
 def test_pan_random_obfuscation_scores_above_its_clean_original():
     """Randomly obfuscated passages (shuffled words, synonyms) vs the source passages they came from."""
     xmls = sorted((PAN / "03-random-obfuscation").glob("*.xml"))[:40]
-    higher = total = 0
+    higher, total = 0.0, 0
     for xml in xmls:
         body = xml.read_text()
         susp = re.search(r'reference="([^"]+)"', body).group(1)
@@ -138,7 +138,8 @@ def test_pan_random_obfuscation_scores_above_its_clean_original():
             s = (PAN / "susp" / susp).read_text(encoding="utf-8")
             src = (PAN / "src" / a["source_reference"]).read_text(encoding="utf-8")
             o, n, so, sn = (int(a[k]) for k in ("this_offset", "this_length", "source_offset", "source_length"))
-            higher += run(s[o : o + n]).value > run(src[so : so + sn]).value
+            obfuscated, original = run(s[o : o + n]).value, run(src[so : so + sn]).value
+            higher += 1.0 if obfuscated > original else 0.5 if obfuscated == original else 0.0
             total += 1
     assert total >= 30
-    assert higher / total > 0.7
+    assert higher / total > 0.75  # a paired AUC; benchmarks/garbled_auc.py measures it on a held-out fold

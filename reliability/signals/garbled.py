@@ -40,7 +40,7 @@ _ODD_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d*000|\d00)$")
 _WORDS = re.compile(r"\S+")
 _DEFAULTS: Mapping[str, float] = {
     "full_density": 0.25, "min_pairs": 3, "pmi_threshold": 0.25, "pmi_scale": 0.25, "min_word_log_p": -8.0,
-    "prior_pmi": 1.2, "prior_weight": 3.0, "min_nonword_letters": 4,
+    "prior_pmi": 1.2, "prior_weight": 3.0, "min_oddness": 0.2, "min_nonword_letters": 4,
 }
 
 
@@ -107,7 +107,7 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     sentences_counted = max(prose, flagged)
     details = {"garbled_sentences": flagged, "sentences": sentences_counted, "defects": len(hits),
                "unusual_wording": len(unusual)}
-    return Signal(NAME, round(value, 4), evidence, _summary(flagged, sentences_counted), details)
+    return Signal(NAME, round(value, 4), evidence, _summary(flagged, sentences_counted, value), details)
 
 
 def _glued_quotes(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
@@ -261,7 +261,7 @@ def _statistics(
     means = (sums + prior * params["prior_pmi"]) / (counts + prior)
     # A soft step: a sentence well below the threshold counts fully, one near it counts half.
     logistic = 1.0 / (1.0 + np.exp((means - params["pmi_threshold"]) / params["pmi_scale"]))
-    oddness = np.where(counts >= params["min_pairs"], logistic, 0.0)
+    oddness = np.where((counts >= params["min_pairs"]) & (logistic >= params["min_oddness"]), logistic, 0.0)
     unusual = []
     for i in np.flatnonzero(oddness >= 0.5).tolist():
         in_sentence = np.flatnonzero(which == i)
@@ -299,7 +299,9 @@ def _word_around(text: str, offset: int) -> tuple[int, int]:
     return start, end
 
 
-def _summary(flagged: int, sentences: int) -> str:
-    if not flagged:
-        return "Clean copy: no garbled sentences"
-    return f"Garbled or machine-like text: {flagged} of {sentences} sentences"
+def _summary(flagged: int, sentences: int, value: float) -> str:
+    if flagged:
+        return f"Garbled or machine-like text: {flagged} of {sentences} sentences"
+    if value >= 0.05:
+        return "Wording a little unusual in places, but no garbled sentence"
+    return "Clean copy: no garbled sentences"
