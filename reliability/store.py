@@ -121,6 +121,7 @@ class HistorySettings:
     retries: int
     compact_fraction: float
     threshold: float
+    min_jaccard: float
 
     @classmethod
     def from_config(cls, config: Config, store: str | os.PathLike[str] | None = None, index: str | None = None) -> "HistorySettings":
@@ -133,6 +134,7 @@ class HistorySettings:
             retries=int(section.get("retries", 8)),
             compact_fraction=float(section.get("compact_fraction", 0.05)),
             threshold=float(config.get("duplication", "threshold", default=0.3)),
+            min_jaccard=float(section.get("min_jaccard", 0.15)),
         )
 
 
@@ -254,8 +256,10 @@ class HistoryStore:
         busy_timeout_s: float = 60.0,
         retries: int = 8,
         compact_fraction: float = 0.05,
+        min_jaccard: float = 0.15,
     ):
         self.path = Path(path)
+        self.min_jaccard = min_jaccard
         self.scheme = scheme
         self.retries = retries
         self.compact_fraction = compact_fraction
@@ -284,6 +288,7 @@ class HistoryStore:
             busy_timeout_s=settings.busy_timeout_s,
             retries=settings.retries,
             compact_fraction=settings.compact_fraction,
+            min_jaccard=settings.min_jaccard,
         )
 
     # -- setup ---------------------------------------------------------------------------------------------------
@@ -426,17 +431,33 @@ class HistoryStore:
         return self.scheme.from_bytes(joined).reshape(-1, self.scheme.num_perm)
 
     def candidates(self, signatures: np.ndarray) -> list[list[str]]:
-        """Stored article ids whose signatures share an LSH band with each row of ``signatures``."""
-        self.catch_up()
-        rows = self.index.query(np.asarray(signatures, dtype=np.uint32))
-        names = self._ids_of(sorted({r for row in rows for r in row}))
-        return [[names[r] for r in row if r in names] for row in rows]
+        """Stored article ids that share an LSH band with each row of ``signatures`` and whose estimated Jaccard
+        similarity with it is at least ``min_jaccard``.
 
-    def _ids_of(self, rowids: Sequence[int]) -> dict[int, str]:
-        out: dict[int, str] = {}
+        The Jaccard filter uses the stored signatures (primary-key reads, no text): band collisions of unrelated
+        articles are dropped before anything is fetched or aligned. It is applied after either index, so the
+        embedded and Redis indexes give the same candidates.
+        """
+        self.catch_up()
+        query = np.asarray(signatures, dtype=np.uint32)
+        rows = self.index.query(query)
+        stored = self._signatures_of(sorted({r for row in rows for r in row}))
+        out = []
+        for sig, row in zip(query, rows):
+            row = [r for r in row if r in stored]
+            if row and self.min_jaccard > 0:
+                sims = np.mean(np.stack([stored[r][1] for r in row]) == sig, axis=1)
+                row = [r for r, j in zip(row, sims) if j >= self.min_jaccard]
+            out.append([stored[r][0] for r in row])
+        return out
+
+    def _signatures_of(self, rowids: Sequence[int]) -> dict[int, tuple[str, np.ndarray]]:
+        """Row id -> (id, signature) for the rows still stored (forgotten ones are absent)."""
+        out: dict[int, tuple[str, np.ndarray]] = {}
         for chunk in _chunks(rowids):
             marks = ",".join("?" * len(chunk))
-            out.update(self._db.execute(f"SELECT rowid, id FROM documents WHERE rowid IN ({marks})", tuple(chunk)).fetchall())
+            for rowid, doc_id, sig in self._db.execute(f"SELECT rowid, id, signature FROM documents WHERE rowid IN ({marks})", tuple(chunk)):
+                out[rowid] = (doc_id, self.scheme.from_bytes(sig))
         return out
 
     def fetch(self, ids: Sequence[str]) -> list[StoredArticle]:

@@ -246,3 +246,36 @@ def test_history_commands_list_show_forget(tmp_path):
     # --no-history leaves the store untouched.
     runner.invoke(cli, ["score", str(SEEDS), "--store", store, "--no-history", "-q"])
     assert len(runner.invoke(cli, ["history", "list", "--store", store]).output.strip().splitlines()) == 4
+
+
+def test_candidates_below_min_jaccard_are_dropped_before_fetching(tmp_path, seeds, config):
+    from reliability.duplication.minhash import jaccard
+
+    pan = sorted(Path("/work/shared/eval/pan13-train/src").glob("*.txt"))[:300]
+    if not pan:
+        pytest.skip("PAN13 sources not available")
+    texts = [p.read_text(encoding="utf-8") for p in pan]
+    docs = [Document(p.stem, t) for p, t in zip(pan, texts)]
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore.open(config, store=path) as store:
+        sigs = text_signatures(texts, store.scheme)
+        store.record_batch(BatchResult(articles=()), docs, sigs)
+        # Articles built from halves of two stored ones: each half-source has Jaccard ~0.2-0.35 with them.
+        mixed = [" ".join(a.split()[: len(a.split()) // 2] + b.split()[len(b.split()) // 2 :]) for a, b in zip(texts[:100], texts[100:200])]
+        qsigs = text_signatures(mixed, store.scheme)
+        filtered = store.candidates(qsigs)
+    with HistoryStore(path, store.scheme, min_jaccard=0.0) as raw_store:
+        raw = raw_store.candidates(qsigs)
+    by_id = {d.id: s for d, s in zip(docs, sigs)}
+    assert sum(map(len, raw)) > sum(map(len, filtered))  # the filter does drop band collisions
+    for q, kept, everything in zip(qsigs, filtered, raw):
+        assert set(kept) <= set(everything)
+        assert all(jaccard(q, by_id[c]) >= 0.15 for c in kept)
+        assert all(jaccard(q, by_id[c]) < 0.15 for c in set(everything) - set(kept))
+    # Sources that really make up a mixed article (J >= 0.3, the LSH threshold) are never filtered out.
+    for i, (kept, everything) in enumerate(zip(filtered, raw)):
+        for src in (docs[i].id, docs[i + 100].id):
+            if src in everything and jaccard(qsigs[i], by_id[src]) >= 0.3:
+                assert src in kept
+    found = sum(docs[i].id in kept for i, kept in enumerate(filtered)) + sum(docs[i + 100].id in kept for i, kept in enumerate(filtered))
+    print(f"sources found: {found}/200; candidates raw {sum(map(len, raw))}, after filter {sum(map(len, filtered))}")
