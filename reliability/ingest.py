@@ -19,6 +19,7 @@ import codecs
 import json
 import logging
 import os
+import re
 import stat
 import sys
 import unicodedata
@@ -435,18 +436,15 @@ def from_text(text: str, doc_id: str, path: str | None = None, base: Metadata | 
 
 def from_html(html: str, doc_id: str, path: str | None = None) -> Document:
     """Main text and metadata of a web page via trafilatura; offsets index the extracted text."""
-    import trafilatura
-
-    try:
-        extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-    except Exception as exc:  # trafilatura and lxml raise many kinds on hostile markup
-        raise InputError(f"HTML could not be parsed ({exc.__class__.__name__})") from None
+    extracted = _extract(html)
+    if extracted is None and _WRAPPER_TAG.search(html):
+        # libxml2 stops building the tree 256 elements deep, so an article inside hundreds of wrapper <div>s
+        # (hostile or machine-made markup) is lost. Wrappers carry no text: drop them and try once more.
+        extracted = _extract(_WRAPPER_TAG.sub(" ", html))
     if extracted is None:
         raise InputError("no article text found in the HTML")
     get = (lambda k: getattr(extracted, k, None)) if not isinstance(extracted, dict) else extracted.get
     text = get("text") or ""
-    if not text.strip():
-        raise InputError("no article text found in the HTML")
     title = _clean_field(get("title"))
     base = Metadata(
         title=title,
@@ -458,6 +456,23 @@ def from_html(html: str, doc_id: str, path: str | None = None) -> Document:
     )
     body = f"{title}\n\n{text}" if title and not text.startswith(title) else text
     return Document(doc_id, body, metadata.extract(body, base))
+
+
+_WRAPPER_TAG = re.compile(r"</?(?:div|span|section|main)\b[^<>]*>", re.I)
+
+
+def _extract(html: str) -> Any:
+    """trafilatura's document (with ``.text``), or None when it finds no article text."""
+    import trafilatura
+
+    try:
+        extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    except Exception as exc:  # trafilatura and lxml raise many kinds on hostile markup
+        raise InputError(f"HTML could not be parsed ({exc.__class__.__name__})") from None
+    if extracted is None:
+        return None
+    text = extracted.get("text") if isinstance(extracted, dict) else getattr(extracted, "text", None)
+    return extracted if text and text.strip() else None
 
 
 # ------------------------------------------------------------------------------------------------------- JSONL
@@ -572,8 +587,9 @@ def _parse_json(line: str) -> dict[str, Any]:
         raise InputError(f"not valid JSON (JSONDecodeError: {str(exc)[:80]})") from None
     except RecursionError:
         raise InputError("not usable JSON (nested too deeply)") from None
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise InputError(f"not usable JSON ({exc.__class__.__name__}: {str(exc)[:80]})") from None
+    except ValueError as exc:  # Python refuses to parse integers of more than 4,300 digits
+        detail = "a number of over 4,300 digits" if "integer string conversion" in str(exc) else str(exc)[:80]
+        raise InputError(f"not usable JSON ({detail})") from None
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object, got {type(record).__name__}")
     return record
