@@ -87,3 +87,12 @@ def test_thresholds_are_left_out_when_they_disagree_with_the_batch() -> None:
     text = render_table_text(relabelled, width=160)
     assert "3 accept, 2 review, 0 reject" in text and "score ≥" not in text
     assert thresholds(batch) == {"accept": 70.0, "review": 45.0}
+
+
+def test_bidi_overrides_in_titles_cannot_reorder_the_row() -> None:
+    text = "The council approved the budget on Tuesday after a long debate, officials said."
+    doc = Document("rtl", text, Metadata(title="Budget \u202egnissap\u202c approved \u2067x\u2069"))
+    result = score_article(doc, [], load_config())
+    shown = render_table_text(BatchResult(rank([result])), width=160)
+    assert not any(ch in shown for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "Budget �gnissap� approved �x�" in shown

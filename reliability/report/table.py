@@ -25,8 +25,9 @@ from .data import batch_data
 TRIAGE_STYLE = {"accept": "bold green", "review": "bold yellow", "reject": "bold red"}
 
 # C0/C1 control characters except tab and newline: article text carrying ESC sequences could
-# otherwise recolour or rewrite the editor's terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# otherwise recolour or rewrite the editor's terminal. Explicit bidi overrides and isolates too: one in a
+# title would reverse the rest of the row it sits in (ordinary right-to-left text needs none of them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
 
 
