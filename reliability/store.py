@@ -133,7 +133,9 @@ class HistorySettings:
             busy_timeout_s=float(section.get("busy_timeout", 60)),
             retries=int(section.get("retries", 8)),
             compact_fraction=float(section.get("compact_fraction", 0.05)),
-            threshold=float(config.get("duplication", "threshold", default=0.3)),
+            # The index's own setting, not [duplication] threshold: tuning the batch engine must not force a
+            # rebuild of a large index; changing this one rebuilds it from the stored signatures on next open.
+            threshold=float(section.get("lsh_threshold", 0.3)),
             min_jaccard=float(section.get("min_jaccard", 0.15)),
         )
 
