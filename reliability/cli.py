@@ -311,6 +311,37 @@ def report(
         click.echo(str(path))
 
 
+# -- evaluation: `eval pan` (issue 3, alignment) -------------------------------------------------------------------
+
+
+@cli.group("eval")
+def eval_group() -> None:
+    """Measure the aligner on public benchmarks."""
+
+
+@eval_group.command("pan")
+@click.option("--pairs", "pairs_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help='PAN pairs file: one "suspicious-documentN.txt source-documentM.txt" per line.')
+@click.option("--src", "src_dir", required=True, type=click.Path(exists=True, file_okay=False), help="Folder of source documents.")
+@click.option("--susp", "susp_dir", required=True, type=click.Path(exists=True, file_okay=False), help="Folder of suspicious documents.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for one detection XML per pair.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True, help="Worker processes.")
+@config_option
+@logging_options
+def eval_pan(pairs_path: str, src_dir: str, susp_dir: str, out_dir: str, jobs: int, config_path: str | None,
+             verbose: int, quiet: bool) -> None:
+    """Align PAN text-alignment pairs with the scoring aligner and write PAN detection XML (score with plagdet.py)."""
+    from .pan import run as run_pan
+
+    setup_logging(verbose, quiet)
+    config = get_config(config_path)
+    try:
+        detections = run_pan(Path(pairs_path), Path(src_dir), Path(susp_dir), Path(out_dir), config, jobs=jobs)
+    except (OSError, ValueError) as exc:
+        raise ReliabilityError(str(exc)) from None
+    click.echo(f"{detections} detections written to {out_dir}")
+
+
 def main() -> None:
     cli(prog_name="reliability")
 

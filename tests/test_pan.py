@@ -65,3 +65,22 @@ def test_run_writes_one_file_per_pair_and_scores_well(tmp_path: Path, jobs: int)
     ).stdout.split()
     plagdet, recall, precision = float(score[1]), float(score[3]), float(score[5])
     assert recall > 0.9 and precision > 0.8 and plagdet > 0.85
+
+
+@pytest.mark.skipif(not PAN.is_dir(), reason="PAN13 training corpus not available")
+def test_cli_eval_pan_writes_detections_and_reports_missing_files(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reliability.cli import cli
+
+    pairs = tmp_path / "pairs"
+    pairs.write_text("suspicious-document00006.txt source-document00560.txt\n", encoding="utf-8")
+    args = ["eval", "pan", "--pairs", str(pairs), "--susp", str(PAN / "susp"), "--out", str(tmp_path / "out"), "--jobs", "1"]
+
+    ok = CliRunner().invoke(cli, [*args, "--src", str(PAN / "src")])
+    assert ok.exit_code == 0, ok.output
+    assert (tmp_path / "out" / "suspicious-document00006-source-document00560.xml").is_file()
+
+    missing = CliRunner().invoke(cli, [*args, "--src", str(tmp_path)])
+    assert missing.exit_code != 0
+    assert "source-document00560.txt" in missing.output

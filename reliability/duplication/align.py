@@ -311,6 +311,8 @@ def _extend(
 ) -> list[_Fragment]:
     """Clusters of seeds whose whole fragments are similar; a failing cluster is retried with smaller gaps."""
     out: list[_Fragment] = []
+    if len(seeds) == 0:
+        return out
     gap_a, gap_b = gaps
     for group in _cluster(seeds, gap_a, gap_b):
         a_lo, b_lo = (int(x) for x in group.min(axis=0))
