@@ -11,6 +11,8 @@ starting a pool would cost more than it saves. ``[performance]`` in the config s
 
 Stage timing: set ``RELIABILITY_TIMINGS=1`` and one JSON line with each stage's wall and CPU seconds is written to
 stderr when the process exits (``report`` is the time from the end of scoring to exit: rendering and writing).
+When the caller ingested the documents itself (the CLI does, through the history store), ingest is not timed and
+the line carries ``cpu_before_scoring``: the CPU seconds of start-up plus ingest.
 The same figures are logged at debug level. Off, it costs a few ``perf_counter`` calls per batch.
 """
 
@@ -98,12 +100,16 @@ def _timings_requested() -> bool:
     return os.environ.get(TIMINGS_ENV, "") not in ("", "0")
 
 
-def _report_at_exit(timer: StageTimer, n_docs: int) -> None:
-    done = time.perf_counter()
+def _report_at_exit(timer: StageTimer, n_docs: int, cpu_before: float | None) -> None:
+    """``cpu_before``: CPU seconds the process had used when scoring began (start-up and ingest), if not timed."""
+    done, done_cpu = time.perf_counter(), time.process_time()
 
     def emit() -> None:
-        timer.add("report", time.perf_counter() - done, 0.0)
-        print(json.dumps({"timings": timer.as_dict(), "documents": n_docs}), file=sys.stderr, flush=True)
+        timer.add("report", time.perf_counter() - done, time.process_time() - done_cpu)
+        line = {"timings": timer.as_dict(), "documents": n_docs}
+        if cpu_before is not None:
+            line["cpu_before_scoring"] = round(cpu_before, 4)
+        print(json.dumps(line), file=sys.stderr, flush=True)
 
     atexit.register(emit)
 
@@ -122,6 +128,8 @@ def score_documents(
 
     ``jobs`` overrides ``[performance] jobs`` (1 = no worker processes).
     """
+    cpu_before = time.process_time()  # CPU of start-up and ingest when called from the CLI (not timed there)
+    owns_timer = timer is None
     timer = timer or StageTimer()
     perf = Performance.from_config(config, jobs)
     workers = perf.workers(len(docs))
@@ -141,6 +149,8 @@ def score_documents(
             results.append(score_article(doc, signals, config))
         batch = BatchResult(articles=rank(results), duplication=dup, skipped=tuple(skipped), config_name=config.source)
     log.debug("stage timings: %s", timer.as_dict())
+    if owns_timer and _timings_requested():
+        _report_at_exit(timer, len(docs), cpu_before)
     return batch
 
 
@@ -158,7 +168,7 @@ def score_paths(
         docs, skipped = ingest(paths, config)
     batch = score_documents(docs, config, skipped=skipped, history=history, progress=progress, jobs=jobs, timer=timer)
     if _timings_requested():
-        _report_at_exit(timer, len(docs))
+        _report_at_exit(timer, len(docs), None)
     return batch
 
 
