@@ -76,7 +76,7 @@ def open_store(config: Config, store_path: str | None, index_spec: str | None) -
     try:
         return HistoryStore.open(config, store=store_path, index=index_spec)
     except (StoreError, OSError, ValueError, RedisError) as exc:
-        raise ReliabilityError(f"history store: {exc}") from None
+        raise ReliabilityError(f"history store: {exc} (--no-history scores without it)") from None
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
