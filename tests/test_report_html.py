@@ -124,7 +124,17 @@ def sample_batch() -> BatchResult:
                 ),
                 "Garbled sentences typical of spun text",
             ),
-            Signal("byline_origin", 0.8, (), "No byline, no outlet, no date", {"author_kind": "none"}),
+            # Empty spans: notes about something missing, as byline_origin writes them.
+            Signal(
+                "byline_origin",
+                0.8,
+                (
+                    Evidence(0, 0, "", "No byline: nobody signs this article"),
+                    Evidence(0, 0, "", "No outlet: nothing says who published this"),
+                ),
+                "No byline, no outlet, no date",
+                {"author_kind": "none"},
+            ),
         ],
         "001": [
             Signal(
@@ -280,8 +290,9 @@ def test_every_highlight_is_exactly_the_evidence_span(batch: BatchResult, page: 
         parser = _Marks()
         parser.feed(_article_html(page, f"d{article.rank}"))
         marks = marks_for(article.document.text, article_data(article)["signals"])
-        assert len(parser.text) == len(marks)
-        for mark in marks:
+        placed = [m for m in marks if m.placed]
+        assert len(parser.text) == len(placed)
+        for mark in placed:
             assert parser.text[str(mark.number)] == article.document.text[mark.start : mark.end]
 
 
@@ -398,3 +409,12 @@ def test_metadata_shows_credited_outlet_and_beat(batch: BatchResult, page: str) 
     html_003 = _article_html(page, f"d{next(a.rank for a in batch.articles if a.document.id.startswith('003'))}")
     assert "<dt>Beat</dt><dd>crypto outlet writing about politics/security</dd>" in html_003
     assert "CryptoNewsHub Staff <span class=\"muted\">(staff)</span>" in html_003
+
+
+def test_notes_about_the_whole_article_are_listed_not_highlighted(batch: BatchResult, page: str) -> None:
+    article = next(a for a in batch.articles if a.document.id.startswith("002"))
+    html = _article_html(page, f"d{article.rank}")
+    assert re.search(r'<span class="offsets">about the whole article</span> No byline: nobody signs this article', html)
+    refs = [int(n) for n in re.findall(r'<sup class="ref"[^>]*><a [^>]*>(\d+)</a></sup>', html)]
+    assert refs == sorted(refs) and refs[0] == 1  # numbers in the text run 1, 2, 3 … in reading order
+    assert "5 highlighted spans" in html  # 3 junk + 2 garbled; the two notes are not spans

@@ -108,3 +108,8 @@ def test_real_pipeline_on_seeds() -> None:
     rows = _ranking_rows(md)
     assert [int(r[0]) for r in rows] == [1, 2, 3, 4, 5]
     assert md.count("\n### ") == 5
+
+
+def test_notes_about_the_whole_article_are_quoted_without_offsets(md: str) -> None:
+    assert "  > No byline: nobody signs this article *(whole article)*" in md
+    assert "“” —" not in md

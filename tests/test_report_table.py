@@ -45,6 +45,7 @@ def test_verbose_adds_each_signals_evidence_and_note() -> None:
     assert "“TASS quotes Stoltenberg as saying” — Relayed from TASS" not in quiet
     assert "“TASS quotes Stoltenberg as saying” — Relayed from TASS, Russian state media rated unreliable" in loud
     assert "anonymous_framing 0.40 (−8.0): 1 of 3 attributions is anonymous" in loud
+    assert "[article] No byline: nobody signs this article" in loud and "“”" not in loud
 
 
 def test_triage_is_coloured_on_a_terminal() -> None:

@@ -74,6 +74,11 @@ class Mark:
     note: str
     placed: bool  # False when the offsets do not index the text: listed, never highlighted
 
+    @property
+    def whole(self) -> bool:
+        """An empty span: the note is about the article as a whole (something missing), not a passage."""
+        return self.start == self.end and not self.text
+
 
 @dataclass(frozen=True, slots=True)
 class Segment:
@@ -103,17 +108,22 @@ class Segment:
 
 
 def marks_for(text: str, signals: Mapping[str, Any]) -> list[Mark]:
-    """Every evidence span of every signal, numbered in text order; spans that do not index ``text`` kept unplaced."""
+    """Every evidence span of every signal, numbered: spans in the text first, in text order, then the rest.
+
+    "The rest" are empty spans (a signal's note about something missing, e.g. no byline) and spans whose
+    offsets do not index ``text``: listed under the text, never highlighted.
+    """
     found = []
     for name, sig in signals.items():
         for ev in sig["evidence"]:
-            found.append((int(ev["start"]), int(ev["end"]), name, ev))
-    found.sort(key=lambda f: (f[0], -f[1], f[2]))
-    marks = []
-    for number, (start, end, name, ev) in enumerate(found, start=1):
-        placed = 0 <= start < end <= len(text) and text[start:end] == ev["text"]
-        marks.append(Mark(number, name, start, end, str(ev["text"]), str(ev["note"]), placed))
-    return marks
+            start, end = int(ev["start"]), int(ev["end"])
+            placed = 0 <= start < end <= len(text) and text[start:end] == ev["text"]
+            found.append((not placed, start, -end, name, str(ev["text"]), str(ev["note"])))
+    found.sort()
+    return [
+        Mark(number, name, start, -neg_end, ev_text, note, not unplaced)
+        for number, (unplaced, start, neg_end, name, ev_text, note) in enumerate(found, start=1)
+    ]
 
 
 def segments(text: str, marks: Sequence[Mark]) -> list[Segment]:
@@ -227,6 +237,7 @@ def _article(index: int, doc: Mapping[str, Any], text: str, reuse: Sequence[dict
         "bar": _bar(doc),
         "signals": _signal_rows(doc),
         "marks": marks,
+        "placed": sum(m.placed for m in marks),
         "segments": segments(text, marks),
     }
 

@@ -137,7 +137,10 @@ def _evidence(doc: Mapping[str, Any]) -> list[str]:
             continue
         lines.append(f"- **{md_text(name)}** {sig['value']:.2f} (−{points:.1f}): {md_text(sig.get('summary'))}")
         for ev in sig["evidence"]:
-            lines.append(f"  > “{md_text(ev['text'], QUOTE_CHARS)}” — {md_text(ev['note'])} *(chars {ev['start']}–{ev['end']})*")
+            if ev["start"] == ev["end"] and not ev["text"]:  # a note about the whole article (something missing)
+                lines.append(f"  > {md_text(ev['note'])} *(whole article)*")
+            else:
+                lines.append(f"  > “{md_text(ev['text'], QUOTE_CHARS)}” — {md_text(ev['note'])} *(chars {ev['start']}–{ev['end']})*")
             lines.append("")
     return lines
 

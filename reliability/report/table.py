@@ -145,6 +145,10 @@ def _evidence(data: Mapping[str, Any]) -> list[Text]:
             block.append(f"\n  {name} {sig['value']:.2f} (−{points:.1f}): ", style="cyan")
             block.append(one_line(sig.get("summary")))
             for ev in sig["evidence"]:
+                if ev["start"] == ev["end"] and not ev["text"]:  # a note about the whole article (something missing)
+                    block.append("\n    [article] ", style="dim")
+                    block.append(one_line(ev["note"]), style="italic")
+                    continue
                 block.append(f"\n    [{ev['start']}:{ev['end']}] ", style="dim")
                 block.append(f"“{one_line(ev['text'], 160)}”")
                 block.append(f" — {one_line(ev['note'])}", style="italic")
