@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 # Tokens that end with a full stop but do not end a sentence ("Mr. Smith", "U.S. officials").
@@ -219,3 +220,86 @@ class CueSet:
             group = next(g for g in self.notes if m.start(g) != -1)
             out.append((m.start(group), m.end(group), self.notes.get(group, "")))
         return out
+
+
+# Word starts, found once per text and shared by the signals: matching a lexicon only where a word begins
+# (and only where that word can begin a cue) is far cheaper than letting the regex engine try every offset.
+_WORD_RUN = re.compile(r"([^A-Za-z]*)([A-Za-z]+)")
+
+
+@dataclass(frozen=True)
+class WordIndex:
+    """Where each word of a text starts: all words, capitalised words, and the starts of each lowercase form."""
+
+    offsets: tuple[int, ...]
+    capitalised: tuple[int, ...]
+    by_word: Mapping[str, tuple[int, ...]]
+
+
+@lru_cache(maxsize=64)
+def word_index(text: str) -> WordIndex:
+    found = _WORD_RUN.findall(text)
+    offsets, position = [], 0
+    by_word: dict[str, list[int]] = {}
+    for gap, word in found:
+        position += len(gap)
+        offsets.append(position)
+        by_word.setdefault(word.lower(), []).append(position)
+        position += len(word)
+    capitalised = tuple(o for o, (_, w) in zip(offsets, found) if w[0].isupper())
+    return WordIndex(tuple(offsets), capitalised, {w: tuple(v) for w, v in by_word.items()})
+
+
+@dataclass(frozen=True)
+class Scanner:
+    """A regex tried only at word starts whose word is in ``first_words`` (all word starts if None)."""
+
+    pattern: re.Pattern[str]
+    first_words: frozenset[str] | None
+
+    def finditer(self, text: str, *, capitalised: bool = False) -> list[re.Match[str]]:
+        """Non-overlapping matches, left to right; ``capitalised`` tries only words starting in uppercase."""
+        index = word_index(text)
+        if self.first_words is None:
+            candidates: Iterable[int] = index.capitalised if capitalised else index.offsets
+        else:
+            present = self.first_words & index.by_word.keys()
+            candidates = sorted(o for w in present for o in index.by_word[w])
+            if capitalised:
+                candidates = [o for o in candidates if text[o].isupper()]
+        out: list[re.Match[str]] = []
+        last_end = 0
+        match = self.pattern.match
+        for offset in candidates:
+            if offset < last_end:
+                continue
+            m = match(text, offset)
+            if m is not None and m.end() > m.start():
+                out.append(m)
+                last_end = m.end()
+        return out
+
+
+def first_word(phrase: str) -> str | None:
+    """The lowercase first word of a literal lexicon phrase; None for a "re:" entry (it may start anywhere)."""
+    if phrase.startswith("re:"):
+        return None
+    m = re.search(r"[A-Za-z]+", phrase)
+    return m.group().lower() if m else None
+
+
+def phrase_scanners(phrases: Iterable[str], *, flags: int = re.IGNORECASE) -> list[Scanner]:
+    """Scanners for a lexicon: literal phrases keyed by their first word, "re:" entries tried at every word."""
+    items = [p for p in phrases if p.strip()]
+    literal = [p for p in items if first_word(p) is not None]
+    regexes = [p for p in items if first_word(p) is None]
+    out = []
+    if literal:
+        pattern = compile_phrases(literal, flags=flags)
+        assert pattern is not None
+        out.append(Scanner(pattern, frozenset(first_word(p) for p in literal)))  # type: ignore[misc]
+    if regexes:
+        pattern = compile_phrases(regexes, flags=flags)
+        assert pattern is not None
+        out.append(Scanner(pattern, None))
+    return out

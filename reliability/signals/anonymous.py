@@ -14,7 +14,7 @@ from typing import Mapping
 
 from ..model import Document, Evidence, Signal
 from . import SignalContext
-from ._text import alternation, compile_phrases, excerpt, saturate, strings
+from ._text import Scanner, alternation, excerpt, first_word, phrase_scanners, saturate, strings
 
 NAME = "anonymous_framing"
 
@@ -29,44 +29,54 @@ _ORG_HEAD = r"(?:\s+(?:news\s+agency|agency|newspaper|daily|ministry|office|webs
 
 @dataclass(frozen=True)
 class Cues:
-    vague: tuple[re.Pattern[str], ...]
-    named: tuple[re.Pattern[str], ...]
+    vague: tuple[Scanner, ...]
+    passive: Scanner  # "... by historians and policymakers alike", checked for a participle before "by"
+    named: tuple[Scanner, ...]
+    after_quote: Scanner  # '..., said Smith' / '...,” said Smith'
     not_names: frozenset[str]
     identifying: re.Pattern[str]
 
 
 def build_cues(lexicon: Mapping[str, object]) -> Cues:
     speakers = strings(lexicon, "vague_speakers")
+    modifiers = strings(lexicon, "vague_modifiers")
+    verb_list = strings(lexicon, "reporting_verbs")
     quantifiers = {"many", "some", "others", "few", "most", "everyone", "somebody", "someone", "people"}
     role_nouns = alternation(s for s in speakers if s.lower() not in quantifiers)
     who = alternation(speakers)
-    mods = r"(?:" + alternation(strings(lexicon, "vague_modifiers")) + r"\s+){0,3}"
+    mods = r"(?:" + alternation(modifiers) + r"\s+){0,3}"
     aux = r"(?:" + alternation(strings(lexicon, "auxiliaries")) + r"\s+){0,3}"
-    verbs = alternation(strings(lexicon, "reporting_verbs"))
+    verbs = alternation(verb_list)
     # "supporters of the Ukrainian president": up to three words, none ending a sentence.
     qualifier = r"(?:\s+(?:of|in|across|on|around|close\s+to|familiar\s+with)(?:\s+(?!and\b|or\b)[\w’'-]+){1,3}?)?"
+    subject_starts = {first_word(w) for w in [*speakers, *modifiers]} - {None}
     vague = [
         # "critics argue", "supporters of the Ukrainian president counter", "Western officials maintain"
-        rf"\b{mods}{who}{qualifier}\s+{aux}{verbs}\b",
-        # "scrutinized by historians and policymakers alike"
-        rf"\b\w+(?:ed|en)\s+by\s+{mods}{role_nouns}(?:\s+(?:and|or)\s+{mods}{role_nouns})?(?:\s+alike)?",
+        Scanner(_ci(rf"{mods}{who}{qualifier}\s+{aux}{verbs}\b"), frozenset(subject_starts)),  # type: ignore[arg-type]
         # "citing Ukrainian officials", "according to unnamed sources"
-        rf"\b(?:citing|quoting|according\s+to)\s+{mods}{role_nouns}\b",
+        Scanner(_ci(rf"(?:citing|quoting|according\s+to)\s+{mods}{role_nouns}\b"), frozenset({"citing", "quoting", "according"})),
+        *phrase_scanners(strings(lexicon, "weasel_phrases")),
     ]
-    weasel = compile_phrases(strings(lexicon, "weasel_phrases"))
+    passive = Scanner(_ci(rf"by\s+{mods}{role_nouns}(?:\s+(?:and|or)\s+{mods}{role_nouns})?(?:\s+alike)?\b"), frozenset({"by"}))
     named = [
-        rf"(?<![\w’'-])(?P<name>{_NAME}){_ORG_HEAD}\s+{aux}{verbs}\b",
-        rf"(?<=[,”\"])\s*{verbs}\s+(?P<name>{_NAME})",
-        rf"\b[Aa]ccording\s+to\s+(?:the\s+)?(?:[a-z-]+\s+){{0,3}}?(?P<name>{_NAME})",
-        *(p[3:] if p.startswith("re:") else re.escape(p) for p in strings(lexicon, "named_only_patterns")),
+        Scanner(re.compile(rf"(?<![\w’'-])(?P<name>{_NAME}){_ORG_HEAD}\s+{aux}{verbs}\b"), None),
+        Scanner(re.compile(rf"[Aa]ccording\s+to\s+(?:the\s+)?(?:[a-z-]+\s+){{0,3}}?(?P<name>{_NAME})"), frozenset({"according"})),
+        *phrase_scanners(strings(lexicon, "named_only_patterns"), flags=0),
     ]
+    after_quote = Scanner(re.compile(rf"{verbs}\s+(?P<name>{_NAME})"), frozenset(filter(None, map(first_word, verb_list))))
     idents = alternation(strings(lexicon, "identifying_prepositions"))
     return Cues(
-        vague=tuple(re.compile(p, re.IGNORECASE) for p in vague) + ((weasel,) if weasel else ()),
-        named=tuple(re.compile(p) for p in named),
+        vague=tuple(vague),
+        passive=passive,
+        named=tuple(named),
+        after_quote=after_quote,
         not_names=frozenset(w.lower() for w in strings(lexicon, "not_names")),
         identifying=re.compile(rf"\s+{idents}\s+[A-Z]"),
     )
+
+
+def _ci(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])" + pattern, re.IGNORECASE)
 
 
 def compute(doc: Document, ctx: SignalContext) -> Signal:
@@ -93,22 +103,33 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
 
 def _vague_spans(text: str, cues: Cues) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for pattern in cues.vague:
-        for m in pattern.finditer(text):
+    for scanner in cues.vague:
+        for m in scanner.finditer(text):
             if cues.identifying.match(text, m.end()):
                 continue  # "analysts at Goldman Sachs say": the group is identified
             spans.append((m.start(), m.end()))
+    for m in cues.passive.finditer(text):
+        participle = _PARTICIPLE_BEFORE.search(text, max(0, m.start() - 30), m.start())
+        if participle:  # "scrutinized by historians", not "a report by experts" (a byline of sorts)
+            spans.append((participle.start(), m.end()))
     return _merge(spans)
 
 
+_PARTICIPLE_BEFORE = re.compile(r"\b[A-Za-z]+(?:ed|en)\s+$")
+_QUOTE_OR_COMMA_BEFORE = re.compile(r"[,”\"]\s*$")
+
+
 def _named_spans(text: str, cues: Cues, vague: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    matches = [m for scanner in cues.named for m in scanner.finditer(text, capitalised=scanner.first_words is None)]
+    matches += [
+        m for m in cues.after_quote.finditer(text) if _QUOTE_OR_COMMA_BEFORE.search(text, max(0, m.start() - 3), m.start())
+    ]
     spans: list[tuple[int, int]] = []
-    for pattern in cues.named:
-        for m in pattern.finditer(text):
-            if "name" in pattern.groupindex and not _is_name(m.group("name"), cues.not_names):
-                continue
-            if not any(s < m.end() and m.start() < e for s, e in vague):
-                spans.append((m.start(), m.end()))
+    for m in matches:
+        if "name" in m.re.groupindex and not _is_name(m.group("name"), cues.not_names):
+            continue
+        if not any(s < m.end() and m.start() < e for s, e in vague):
+            spans.append((m.start(), m.end()))
     return _merge(spans)
 
 

@@ -27,7 +27,7 @@ import numpy as np
 from ..model import Document, Evidence, Signal
 from . import SignalContext
 from ._phrases import PairScores, PhraseTable, default_table
-from ._text import alternation, clamp01, compile_phrases, index_of, line_spans, sentence_spans, strings
+from ._text import Scanner, alternation, clamp01, compile_phrases, index_of, line_spans, sentence_spans, strings
 
 NAME = "garbled_text"
 
@@ -47,7 +47,7 @@ _DEFAULTS: Mapping[str, float] = {
 @dataclass(frozen=True)
 class Rules:
     allowed_doubles: frozenset[str]
-    lower_proper: re.Pattern[str] | None
+    lower_proper: Scanner | None
     lower_exceptions: re.Pattern[str] | None
     comma_multiplier: re.Pattern[str]
     multiplier_before: re.Pattern[str]
@@ -63,7 +63,9 @@ def build_rules(lexicon: Mapping[str, object]) -> Rules:
     return Rules(
         allowed_doubles=frozenset(w.lower() for w in strings(lexicon, "allowed_doubles")),
         # Case-sensitive on purpose: only the lowercase spelling is a defect.
-        lower_proper=re.compile(r"(?<![\w@#/.’'-])" + alternation(proper) + r"(?![\w-])") if proper else None,
+        lower_proper=Scanner(re.compile(r"(?<![\w@#/.’'-])" + alternation(proper) + r"(?![\w-])"), frozenset(proper))
+        if proper
+        else None,
         lower_exceptions=compile_phrases(strings(lexicon, "proper_adjective_exceptions"), flags=0),
         # Scanned from the comma (a literal is fast to find), then the word before it is checked.
         comma_multiplier=re.compile(rf",\s*(?:of\s+)?{mult}\b", re.IGNORECASE),
@@ -279,7 +281,8 @@ def _is_nonword(text: str, start: int, end: int, table: PhraseTable, known: froz
         return False
     if _in_address(text, start, end):
         return False
-    return word.replace("’", "'") not in known and not table.spellable(word)
+    word = word.replace("’", "'").removesuffix("'s")  # "bobbin's" is "bobbin"
+    return word not in known and not table.spellable(word)
 
 
 def _in_address(text: str, start: int, end: int) -> bool:

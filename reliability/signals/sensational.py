@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 from ..model import Document, Evidence, Signal
 from . import SignalContext
-from ._text import compile_phrases, saturate, strings
+from ._text import Scanner, phrase_scanners, saturate, strings
 
 NAME = "sensational_framing"
 
 
 @dataclass(frozen=True)
 class Cues:
-    phrases: re.Pattern[str] | None
+    phrases: tuple[Scanner, ...]
     shouting: re.Pattern[str]
 
 
@@ -30,7 +30,7 @@ def _build(ctx: SignalContext) -> Cues:
     # words in capitals are datelines ("FRANKFURT —") or acronyms.
     caps_word = r"[A-Z]{2,}(?:['’][A-Z]+)?"
     shout = rf"\b(?:{caps_word}[ \t]+){{{max(run, 2) - 1},}}{caps_word}\b"
-    return Cues(compile_phrases(strings(lexicon, "phrases")), re.compile(shout))
+    return Cues(tuple(phrase_scanners(strings(lexicon, "phrases"))), re.compile(shout))
 
 
 # Exclamation marks closing a quotation are the speaker's, not the writer's ("“Stop!” he shouted").
@@ -41,7 +41,7 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     cues = ctx.resource(f"{NAME}.cues", lambda: _build(ctx))
     params = ctx.config.section("signals", NAME)
     text = doc.text
-    hits = [(m.start(), m.end(), "Hype phrase: frames the news instead of reporting it") for m in _finditer(cues.phrases, text)]
+    hits = [(m.start(), m.end(), "Hype phrase: frames the news instead of reporting it") for scanner in cues.phrases for m in scanner.finditer(text)]
     hits += [(m.start(), m.end(), "Shouting in capital letters") for m in cues.shouting.finditer(text) if _amid_lowercase(text, m)]
     exclaims = list(_EXCLAIM.finditer(text))
     if len(exclaims) >= int(params.get("min_exclamations", 2)):
@@ -68,10 +68,6 @@ def _without_overlaps(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, 
         if not out or hit[0] >= out[-1][1]:
             out.append(hit)
     return out
-
-
-def _finditer(pattern: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
-    return list(pattern.finditer(text)) if pattern else []
 
 
 def _summary(evidence: tuple[Evidence, ...]) -> str:

@@ -13,14 +13,14 @@ from typing import Mapping
 
 from ..model import Document, Evidence, Signal
 from . import SignalContext
-from ._text import phrase_regex, saturate
+from ._text import Scanner, first_word, phrase_regex, saturate
 
 NAME = "mixed_transliteration"
 
 
 @dataclass(frozen=True)
 class Variants:
-    pattern: re.Pattern[str] | None
+    pattern: Scanner | None
     group_of: Mapping[str, int]  # variant spelling -> group index
 
 
@@ -30,7 +30,8 @@ def _build(ctx: SignalContext) -> Variants:
     if not group_of:
         return Variants(None, {})
     alternatives = sorted((phrase_regex(v) for v in group_of), key=len, reverse=True)
-    return Variants(re.compile(r"(?<![\w-])(" + "|".join(alternatives) + r")(?![\w-])"), group_of)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(alternatives) + r")(?![\w-])")
+    return Variants(Scanner(pattern, frozenset(filter(None, map(first_word, group_of)))), group_of)
 
 
 def compute(doc: Document, ctx: SignalContext) -> Signal:
