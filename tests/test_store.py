@@ -279,3 +279,15 @@ def test_candidates_below_min_jaccard_are_dropped_before_fetching(tmp_path, seed
                 assert src in kept
     found = sum(docs[i].id in kept for i, kept in enumerate(filtered)) + sum(docs[i + 100].id in kept for i, kept in enumerate(filtered))
     print(f"sources found: {found}/200; candidates raw {sum(map(len, raw))}, after filter {sum(map(len, filtered))}")
+
+
+def test_changing_the_index_threshold_rebuilds_the_index_from_stored_signatures(tmp_path, seeds, config):
+    path = tmp_path / "history.sqlite3"
+    with HistoryStore.open(config, store=path) as store:
+        _record(store, seeds, config)
+        old_banding = store.banding
+    stricter = load_config(overrides={"history": {"lsh_threshold": 0.6}})
+    with HistoryStore.open(stricter, store=path) as store:
+        assert store.banding != old_banding and store.index.banding == store.banding
+        assert len(store.index) == 5
+        assert store.candidates(text_signatures([seeds[4].text], store.scheme)) == [[seeds[4].id]]
