@@ -166,7 +166,7 @@ def sample_batch() -> BatchResult:
                 {"author_kind": "staff", "outlet_domain": "cryptonewshub.example", "outlet_rating": None, "off_beat": "crypto outlet writing about politics/security"},
             ),
         ],
-        "000": [],
+        "000": [Signal("anonymous_framing", 0.0, (), "No vague attribution found")],
     }
     a_para = _span(t["000"], "such a move would have required a far more aggressive stance")
     b_para = _span(t["003"], "enforcing a no-fly zone would require NATO pilots to enter Ukrainian airspace")
@@ -418,3 +418,10 @@ def test_notes_about_the_whole_article_are_listed_not_highlighted(batch: BatchRe
     refs = [int(n) for n in re.findall(r'<sup class="ref"[^>]*><a [^>]*>(\d+)</a></sup>', html)]
     assert refs == sorted(refs) and refs[0] == 1  # numbers in the text run 1, 2, 3 … in reading order
     assert "5 highlighted spans" in html  # 3 junk + 2 garbled; the two notes are not spans
+
+
+def test_quiet_signals_are_named_in_one_line_not_a_table_row(batch: BatchResult, page: str) -> None:
+    article = next(a for a in batch.articles if a.document.id.startswith("000"))
+    html = _article_html(page, f"d{article.rank}")
+    assert "Found nothing: anonymous_framing." in html
+    assert "No vague attribution found" not in html
