@@ -492,6 +492,21 @@ def _b_overlap(p: Passage, q: Passage) -> int:
     return max(0, min(p.b_end, q.b_end) - max(p.b_start, q.b_start))
 
 
+def _join_in_order(parts: list[Passage], max_gap: int) -> list[Passage]:
+    """Join verbatim pieces that follow each other in both texts (a reworded clause between two exact stretches)."""
+    joined: list[Passage] = []
+    for p in sorted(parts, key=lambda p: p.b_start):
+        last = joined[-1] if joined else None
+        if last and 0 <= p.a_start - last.a_end <= max_gap and 0 <= p.b_start - last.b_end <= max_gap:
+            b_len = (last.b_end - last.b_start) + (p.b_end - p.b_start)
+            similarity = ((last.b_end - last.b_start) * last.similarity + (p.b_end - p.b_start) * p.similarity) / b_len
+            kind = "copy" if last.kind == p.kind == "copy" else "paraphrase"
+            joined[-1] = Passage(last.a_start, p.a_end, last.b_start, p.b_end, kind, round(similarity, 4))  # type: ignore[arg-type]
+        else:
+            joined.append(p)
+    return joined
+
+
 def _combine(sentence: list[Passage], verbatim: list[Passage], params: AlignParams) -> list[Passage]:
     """Prefer exact verbatim boundaries where verbatim runs make up most of a sentence-level passage."""
     out: list[Passage] = []
@@ -500,7 +515,7 @@ def _combine(sentence: list[Passage], verbatim: list[Passage], params: AlignPara
         inside = [v for v in verbatim if _b_overlap(s, v) > 0]
         used.update(inside)
         if inside and sum(_b_overlap(s, v) for v in inside) >= params.verbatim_cover * (s.b_end - s.b_start):
-            out.extend(inside)
+            out.extend(_join_in_order(inside, params.min_chars))
         else:
             out.append(s)
     out.extend(v for v in verbatim if v not in used)
