@@ -173,7 +173,7 @@ def _repetitions(docs: Sequence[Document], sigs: BatchSignatures, params: Duplic
     for doc, shingles in zip(docs, sigs.shingle_hashes):
         out += find_repetitions(
             doc.id, doc.text, shingles, min_words=params.repetition_min_words,
-            min_overlap=params.repetition_min_overlap, hasher=hasher,
+            min_overlap=params.repetition_min_overlap, min_chars=params.repetition_min_chars, hasher=hasher,
         )
     return out
 

@@ -2,17 +2,21 @@
 
 Two views of every document are signed:
 
-- **word shingles** (normalised word 3-grams): finds verbatim and lightly edited copies;
-- **content stems** (Snowball stems of words that are not among the language's most frequent words, as unigrams):
-  survives reordering, synonym swaps of some words and machine-translation round trips, which destroy 3-grams.
+- **word shingles** (normalised word 3-grams), per window of 50 words and per document: verbatim and lightly
+  edited copies, also a few paragraphs copied into a long article;
+- **content-stem pairs** (two neighbouring Snowball stems of words that are not among the language's most
+  frequent words, in either order), per window and per document: a passage reworded with synonyms, reordered or
+  machine-translated keeps many such pairs while unrelated text almost never shares them. Single stems were
+  tried and dropped: unrelated long articles share 10-15% of their stems, so at any LSH setting that still
+  catches paraphrase, nearly every pair of a large batch became a candidate.
 
-Each view is signed per *window* (two consecutive blocks of the document, overlapping by one block), so a
-paragraph copied into a long article still collides with its source even though whole-document Jaccard is low.
-Document signatures are the minimum over a document's blocks (the same values as signing the whole text), so the
-history store gets them for free.
+Windows are two consecutive blocks of a document (overlapping by one block). Document signatures are the minimum
+over a document's blocks (equal to signing the whole text), so the history store gets them for free.
 
-Banding is done in numpy: rows colliding in any band are candidates, exactly as in ``datasketch.MinHashLSH`` with
-``params=(bands, rows)``, but without a Python call per inserted window, which matters at 100k articles a batch.
+Banding is done in numpy: rows colliding in a band are candidates, as in ``datasketch.MinHashLSH`` with
+``params=(bands, rows)``, without a Python call per inserted window (which matters at 100k articles a batch).
+Long documents have dozens of windows, so a pair of documents has hundreds of window pairs and one chance
+collision among them is likely; a pair is kept when its windows collide ``min_band_hits`` times or more.
 """
 
 from __future__ import annotations
@@ -64,8 +68,9 @@ class ContentHasher:
         self._cache: dict[str, int] = {}
 
     def __call__(self, words: Sequence[str]) -> np.ndarray:
-        cache = self._cache
-        values = [cache[w] if w in cache else self._add(w) for w in words]
+        values = list(map(self._cache.get, words))  # C-speed lookups; misses come back as None
+        if None in values:
+            values = [v if v is not None else self._add(w) for v, w in zip(values, words)]
         arr = np.fromiter(values, dtype=np.uint64, count=len(values))
         return arr[arr != 0]
 
@@ -101,8 +106,8 @@ class ViewSignatures:
 
 @dataclass(frozen=True, slots=True)
 class BatchSignatures:
-    shingles: ViewSignatures
-    content: ViewSignatures
+    shingles: ViewSignatures  # word 3-grams: windows and documents
+    stem_pairs: ViewSignatures  # neighbouring content-stem pairs: windows and documents
     shingle_hashes: tuple[np.ndarray, ...]  # word k-gram hashes per document (reused by the repetition finder)
 
 
@@ -148,9 +153,18 @@ def batch_signatures(
     half_para = max(1, params.paraphrase_window_words // 2)
     return BatchSignatures(
         windowed_signatures(shingle_arrays, half_window, scheme),
-        windowed_signatures(content_arrays, half_para, scheme),
+        windowed_signatures([stem_pairs(c) for c in content_arrays], half_para, scheme),
         tuple(shingle_arrays),
     )
+
+
+def stem_pairs(content: np.ndarray) -> np.ndarray:
+    """Order-free hashes of neighbouring content stems: "shoot down aircraft" and "aircraft shot down" share one."""
+    if len(content) < 2:
+        return content
+    lo, hi = np.minimum(content[:-1], content[1:]), np.maximum(content[:-1], content[1:])
+    with np.errstate(over="ignore"):
+        return lo * _BAND_MIX ^ hi
 
 
 def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
@@ -164,9 +178,13 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return keys
 
 
-def colliding_pairs(sigs: np.ndarray, owners: np.ndarray, bands: int, rows: int, max_bucket: int) -> np.ndarray:
-    """Distinct document pairs (i < j) that share a bucket in at least one band.
+def colliding_pairs(
+    sigs: np.ndarray, owners: np.ndarray, bands: int, rows: int, max_bucket: int, min_hits: int = 1
+) -> np.ndarray:
+    """Distinct document pairs (i < j) whose rows share a bucket in at least ``min_hits`` (band, row pair) events.
 
+    One chance collision is likely somewhere when two long documents have dozens of windows each; real reuse makes
+    the matching windows collide in many bands at once, so counting hits keeps recall and drops the noise.
     Buckets holding more than ``max_bucket`` documents are skipped: text shared by that many articles in one batch
     is boilerplate (a newsletter prompt, a legal notice), not reuse worth aligning pair by pair.
     """
@@ -194,21 +212,27 @@ def colliding_pairs(sigs: np.ndarray, owners: np.ndarray, bands: int, rows: int,
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.concatenate(found).astype(np.int64)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    pairs = np.sort(pairs, axis=1)
-    return np.unique(pairs, axis=0)
+    pairs = np.sort(pairs[pairs[:, 0] != pairs[:, 1]], axis=1)
+    if len(pairs) == 0:
+        return pairs
+    unique, counts = np.unique(pairs, axis=0, return_counts=True)
+    return unique[counts >= min_hits]
 
 
 def candidate_pairs(sigs: BatchSignatures, scheme: SignatureScheme, params: DuplicationParams) -> np.ndarray:
-    """Document index pairs (i < j) worth aligning, from both views, capped per document."""
+    """Document index pairs (i < j) worth aligning, from all views, capped per document."""
+    views = (
+        (sigs.shingles, params.threshold, params.min_band_hits),
+        (sigs.stem_pairs, params.passage_paraphrase_threshold, params.passage_paraphrase_min_band_hits),
+    )
     found = []
-    for view, threshold in ((sigs.shingles, params.threshold), (sigs.content, params.paraphrase_threshold)):
-        if len(view.windows) == 0:
-            continue
-        bands, rows = lsh_params(threshold, scheme.num_perm, params.lsh_recall)
+    for view, threshold, min_hits in views:
         rows_all = np.concatenate((view.windows, view.docs))
+        if len(rows_all) < 2:
+            continue
         owners_all = np.concatenate((view.owners, np.arange(len(view.docs))))
-        found.append(colliding_pairs(rows_all, owners_all, bands, rows, params.max_bucket))
+        bands, rows = lsh_params(threshold, scheme.num_perm, params.lsh_recall)
+        found.append(colliding_pairs(rows_all, owners_all, bands, rows, params.max_bucket, min_hits))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.unique(np.concatenate(found), axis=0)
@@ -224,7 +248,7 @@ def _cap_per_document(pairs: np.ndarray, sigs: BatchSignatures, cap: int) -> np.
         return pairs
     sim = np.maximum(
         (sigs.shingles.docs[pairs[:, 0]] == sigs.shingles.docs[pairs[:, 1]]).mean(axis=1),
-        (sigs.content.docs[pairs[:, 0]] == sigs.content.docs[pairs[:, 1]]).mean(axis=1),
+        (sigs.stem_pairs.docs[pairs[:, 0]] == sigs.stem_pairs.docs[pairs[:, 1]]).mean(axis=1),
     )
     kept = np.zeros(len(counts), dtype=np.int64)
     keep = np.zeros(len(pairs), dtype=bool)

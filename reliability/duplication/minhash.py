@@ -116,16 +116,13 @@ class TokenHasher:
         self._cache: dict[str, int] = {}
 
     def __call__(self, words: Sequence[str]) -> np.ndarray:
-        cache = self._cache
-        try:
-            values = [cache[w] for w in words]
-        except KeyError:
-            values = [cache.get(w) or self._add(w) for w in words]
+        values = list(map(self._cache.get, words))  # C-speed lookups; misses come back as None
+        if None in values:
+            values = [v if v is not None else self._add(w) for v, w in zip(values, words)]
         return np.fromiter(values, dtype=np.uint64, count=len(values))
 
     def _add(self, word: str) -> int:
-        # 0 is reserved so `cache.get(w) or ...` never mistakes a real hash for a miss.
-        value = xxhash.xxh64_intdigest(word.encode("utf-8", "surrogatepass"), self._seed) or 1
+        value = xxhash.xxh64_intdigest(word.encode("utf-8", "surrogatepass"), self._seed)
         if len(self._cache) > 2_000_000:  # a pathological batch must not grow the cache without bound
             self._cache.clear()
         self._cache[word] = value

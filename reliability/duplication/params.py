@@ -19,11 +19,13 @@ DEFAULT_AGENCIES = (
 class DuplicationParams:
     """Every field mirrors a key of ``[duplication]`` (documented in config/default.toml)."""
 
-    threshold: float = 0.3
-    paraphrase_threshold: float = 0.3
-    lsh_recall: float = 0.95
+    threshold: float = 0.5
+    min_band_hits: int = 3
     window_shingles: int = 50
-    paraphrase_window_words: int = 40
+    passage_paraphrase_threshold: float = 0.2
+    passage_paraphrase_min_band_hits: int = 4
+    paraphrase_window_words: int = 30
+    lsh_recall: float = 0.9
     paraphrase_stopwords: int = 150
     paraphrase_language: str = "english"
     max_bucket: int = 50
@@ -35,12 +37,14 @@ class DuplicationParams:
     unknown_order_weight: float = 0.6
     unknown_credit_weight: float = 0.8
     max_evidence: int = 12
-    repetition_min_words: int = 4
+    repetition_min_words: int = 5
+    repetition_min_chars: int = 20
     repetition_min_overlap: float = 0.8
     agencies: tuple[str, ...] = DEFAULT_AGENCIES
 
     def __post_init__(self) -> None:
-        for name in ("threshold", "paraphrase_threshold", "lsh_recall", "quote_share", "repetition_min_overlap"):
+        for name in ("threshold", "passage_paraphrase_threshold", "lsh_recall", "quote_share",
+                     "repetition_min_overlap"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"duplication.{name} must be in (0, 1], got {value!r}")
