@@ -26,7 +26,6 @@ Example::
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Callable, Mapping
@@ -77,30 +76,40 @@ class AlignParams:
     verbatim_cover: float = 0.7  # verbatim runs covering this share of a passage replace it (exact boundaries)
 
     def __post_init__(self) -> None:
-        for name in ("seed_cosine", "seed_dice", "validate_cosine", "single_seed_cosine", "copy_containment", "summary_seed_cosine", "summary_seed_dice", "summary_validate", "summary_extend_cosine"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"duplication.align.{name} must be in [0, 1], got {value!r}")
-        for name in ("gap", "min_chars", "summary_gap_a", "summary_gap_b", "summary_min_seeds", "verbatim_gap", "condense_gap"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"duplication.align.{name} must be >= 0, got {getattr(self, name)!r}")
-        if self.min_sentence_terms < 1 or self.max_sentence_words < 5:
-            raise ValueError("duplication.align needs min_sentence_terms >= 1 and max_sentence_words >= 5")
-        if self.summary_ratio < 1.0:
-            raise ValueError(f"duplication.align.summary_ratio must be >= 1, got {self.summary_ratio!r}")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            expected = _FIELD_TYPES[f.type]
+            # bool is an int to Python, but "gap = true" in a config file is a mistake worth reporting.
+            if isinstance(value, bool) != (expected is bool) or not isinstance(value, expected):
+                raise ValueError(f"duplication.align.{f.name} must be {f.type}, got {value!r}")
+            if f.type == "float" and f.name not in _RATIOS and not 0.0 <= value <= 1.0:
+                raise ValueError(f"duplication.align.{f.name} must be in [0, 1], got {value!r}")
+            if f.type == "int" and value < 0:
+                raise ValueError(f"duplication.align.{f.name} must be >= 0, got {value!r}")
+        if self.summary_ratio < 1.0 or self.summary_compression < 1.0:
+            raise ValueError("duplication.align.summary_ratio and summary_compression must be >= 1")
+        if self.min_sentence_terms < 1 or self.max_sentence_words < 5 or self.verbatim_ngram < 1:
+            raise ValueError("duplication.align needs min_sentence_terms >= 1, max_sentence_words >= 5, verbatim_ngram >= 1")
 
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any]) -> "AlignParams":
-        known = {f.name: f.type for f in fields(cls)}
-        unknown = sorted(set(table) - set(known))
+        """Parameters from a TOML table; unknown keys are refused so that a typo does not silently do nothing."""
+        unknown = sorted(set(table) - {f.name for f in fields(cls)})
         if unknown:
             raise ValueError(f"unknown key(s) in [duplication.align]: {', '.join(unknown)}")
-        return cls(**dict(table))
+        # TOML writes 1 for 1.0; accept integers where a float is expected.
+        floats = {f.name for f in fields(cls) if f.type == "float"}
+        values = {k: float(v) if k in floats and isinstance(v, int) and not isinstance(v, bool) else v for k, v in table.items()}
+        return cls(**values)
 
     @classmethod
     def from_config(cls, config: Config) -> "AlignParams":
         """Parameters from the ``[duplication.align]`` table; missing keys keep their defaults."""
         return cls.from_mapping(config.section("duplication", "align"))
+
+
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {"float": float, "int": int, "bool": bool}
+_RATIOS = frozenset({"summary_ratio", "summary_compression"})  # floats that are ratios >= 1, not shares
 
 
 @dataclass(frozen=True, eq=False)
