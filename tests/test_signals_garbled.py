@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,16 @@ def test_seed_000_sentence_broken_by_line_break():
     signal = run(seed("000"))
     broken = [e for e in signal.evidence if "line break" in e.note]
     assert [e.text for e in broken] == ["U.S.\n\nPresident"]
+
+
+def test_hard_wrapped_copy_is_not_broken_but_a_blank_line_inside_a_sentence_still_is():
+    """E-mailed or press-release text cut at 72 columns: the wrapping is not a defect."""
+    wrap = lambda text: "\n\n".join(textwrap.fill(p, 72) for p in text.split("\n\n"))  # noqa: E731
+    clean = run(wrap(fixture("clean_wire_rates.txt")))
+    assert clean.value == 0.0 and clean.evidence == ()
+    seed_000 = run(wrap(seed("000")))
+    assert [e.text for e in seed_000.evidence if "line break" in e.note] == ["U.S.\n\nPresident"]
+    assert seed_000.value == run(seed("000")).value
 
 
 def test_seed_003_full_fledged_is_a_word_not_a_doubling():

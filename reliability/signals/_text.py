@@ -21,17 +21,19 @@ _ABBREVIATIONS = frozenset(
 )
 # A candidate sentence end: terminal punctuation, optional closing quote/bracket, then white space.
 _END = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s)|\n\s*\n|\n(?=\s*\S)")
+_END_WRAPPED = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s)|\n\s*\n")
 _TOKEN_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, white space trimmed. Line breaks always end a sentence: in scraped
-    copy a line is a paragraph, and a sentence running over one is itself a defect that garbled_text reports."""
+def sentence_spans(text: str, *, hard_wrapped: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, white space trimmed. A line break ends a sentence: in scraped copy a line
+    is a paragraph, and a sentence running over one is a defect garbled_text reports. In ``hard_wrapped``
+    text (lines cut at a fixed width) only a blank line does."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _END.finditer(text):
+    for m in (_END_WRAPPED if hard_wrapped else _END).finditer(text):
         if m.group(0)[0] == "." and _is_abbreviation(text, m.start()):
             continue
         _append_trimmed(spans, text, start, m.end())

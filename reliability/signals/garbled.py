@@ -27,7 +27,7 @@ import numpy as np
 from ..model import Document, Evidence, Signal
 from . import SignalContext
 from ._phrases import PairScores, PhraseTable, default_table
-from ._text import Scanner, alternation, clamp01, compile_phrases, index_of, line_spans, sentence_spans, strings
+from ._text import Scanner, alternation, clamp01, compile_phrases, index_of, line_spans, paragraph_spans, sentence_spans, strings
 
 NAME = "garbled_text"
 
@@ -89,8 +89,9 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     known = ctx.resource(f"{NAME}.known_words", _known_words)
     params = {**_DEFAULTS, **ctx.config.section("signals", NAME)}
     text = doc.text
-    sentences = sentence_spans(text)
     lines = line_spans(text)
+    wrapped = _is_hard_wrapped(text, _run_on_breaks(text, lines, rules), lines)
+    sentences = sentence_spans(text, hard_wrapped=wrapped)
     quotes = [m.start() for m in _QUOTE.finditer(text)]
     hits: list[Hit] = []
     for finder in _RULES:
@@ -135,6 +136,7 @@ def _unbalanced_quotes(text: str, lines: list[tuple[int, int]], quotes: list[int
     """A closing quote nothing opened, or a quote left open where the next paragraph does not continue it
     (news style leaves a quote open only when the next paragraph reopens it)."""
     out: list[Hit] = []
+    lines = paragraph_spans(text)  # a quotation may run over a wrapped line, not over a paragraph
     line_starts = [start for start, _ in lines]
     by_line: dict[int, list[int]] = {}
     for i in quotes:
@@ -158,6 +160,15 @@ def _unbalanced_quotes(text: str, lines: list[tuple[int, int]], quotes: list[int
 
 
 def _broken_lines(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
+    """A sentence running over a line break. In hard-wrapped text (e-mail, press releases) a single line break
+    is the wrapping, not a defect; only a sentence broken by a blank line counts there."""
+    out = _run_on_breaks(text, lines, rules)
+    if _is_hard_wrapped(text, out, lines):
+        return [hit for hit in out if text.count("\n", hit[0], hit[1]) > 1]
+    return out
+
+
+def _run_on_breaks(text: str, lines: list[tuple[int, int]], rules: Rules) -> list[Hit]:
     out = []
     for (s1, e1), (s2, e2) in zip(lines, lines[1:]):
         first, second = text[s1:e1], text[s2:e2]
@@ -166,6 +177,16 @@ def _broken_lines(text: str, lines: list[tuple[int, int]], quotes: list[int], ru
             end = s2 + (len(second.split()[0]) if second.split() else 0)
             out.append((start, end, "Sentence broken by a line break"))
     return out
+
+
+def _is_hard_wrapped(text: str, breaks: list[Hit], lines: list[tuple[int, int]]) -> bool:
+    single = sum(1 for start, end, _ in breaks if text.count("\n", start, end) == 1)
+    return single >= _WRAPPED_MIN_BREAKS and single >= _WRAPPED_SHARE * len(lines)
+
+
+# Hard wrapping: at least this many single line breaks inside sentences, and at least this share of lines.
+_WRAPPED_MIN_BREAKS = 3
+_WRAPPED_SHARE = 0.2
 
 
 def _runs_on(first: str, second: str, rules: Rules) -> bool:
