@@ -68,7 +68,10 @@ class Limits:
     @classmethod
     def from_config(cls, config: Config) -> "Limits":
         section = config.section("limits")
-        return cls(**{f.name: section[f.name] for f in fields(cls) if f.name in section})
+        try:
+            return cls(**{f.name: section[f.name] for f in fields(cls) if f.name in section})
+        except ConfigError as exc:
+            raise ConfigError(f"{config.source}: {exc}") from None
 
     @property
     def line_bytes(self) -> int:
@@ -257,6 +260,8 @@ def _read_file_unchecked(path: Path, shown: str, batch: Batch, *, explicit: bool
     with _open_regular(path) as fh:
         data = _read_capped(fh, batch.limits.max_file_bytes)
     text = decode(data)
+    if suffix not in HTML_SUFFIXES:
+        check_length(text, batch.limits)
     doc_id = clean_id(display(path.stem)) or "untitled"
     doc = from_html(text, doc_id, path=shown) if suffix in HTML_SUFFIXES else from_text(text, doc_id, path=shown)
     check_document(doc, batch.limits)
@@ -313,8 +318,13 @@ def check_document(doc: Document, limits: Limits) -> None:
     """Raise :class:`InputError` when a document has no text or is longer than ``limits.max_document_chars``."""
     if not doc.text.strip():
         raise InputError("no text (empty or whitespace only)")
-    if len(doc.text) > limits.max_document_chars:
-        raise InputError(limit_reason("text", len(doc.text), limits.max_document_chars, "character", "max_document_chars"))
+    check_length(doc.text, limits)
+
+
+def check_length(text: str, limits: Limits) -> None:
+    """Called before metadata extraction too: regexes over a 4 MB text cost seconds, for a text then refused."""
+    if len(text) > limits.max_document_chars:
+        raise InputError(limit_reason("text", len(text), limits.max_document_chars, "character", "max_document_chars"))
 
 
 # ---------------------------------------------------------------------------------------------------- decoding
@@ -568,6 +578,7 @@ def from_json_line(raw: bytes | str, limits: Limits = Limits(), path: str | None
     text = record.get("text")
     if not isinstance(text, str):
         raise InputError(f"record {doc_id[:80]!r}: missing or non-string 'text'")
+    check_length(text, limits)
     if _has_surrogates(text):  # lone surrogates from JSON escapes: one '?' each, so offsets keep their meaning
         text = text.encode("utf-8", "replace").decode("utf-8")
     values: dict[str, str | None] = {}
