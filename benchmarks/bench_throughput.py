@@ -45,6 +45,7 @@ class ProcessRun:
     returncode: int
     max_rss_mb: float  # largest single process (the parent or one worker), from wait4
     tree_rss_mb: float  # largest sum over the process tree, sampled every 0.1 s
+    cpu_seconds: float  # user + system CPU of the child and the workers it reaped (wait4)
     timings: dict[str, Any] = field(default_factory=dict)
     stderr_tail: str = ""
 
@@ -97,7 +98,8 @@ def run_process(cmd: Sequence[str], stdout: Any, timeout: float) -> ProcessRun:
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
     timings = next((json.loads(line) for line in reversed(text.splitlines()) if line.startswith('{"timings"')), {})
-    return ProcessRun(seconds, proc.returncode, usage.ru_maxrss / 1024, sampler.peak / 1024, timings, text[-2000:])
+    cpu = usage.ru_utime + usage.ru_stime
+    return ProcessRun(seconds, proc.returncode, usage.ru_maxrss / 1024, sampler.peak / 1024, cpu, timings, text[-2000:])
 
 
 class _TreeRss(threading.Thread):
@@ -204,18 +206,20 @@ def bench(n: int, args: argparse.Namespace) -> dict[str, Any]:
     row["score"] = asdict(run) | {"docs_per_s": n / run.seconds if run.returncode in (0, 1) else None}
     print(f"N={n:>7}: reliability score {run.seconds:8.2f}s  "
           + (f"{n / run.seconds:8.1f} docs/s" if run.returncode in (0, 1) else f"FAILED rc={run.returncode}")
-          + f"  peak RSS {run.max_rss_mb:.0f} MB (one process), {run.tree_rss_mb:.0f} MB (tree)")
+          + f"  peak RSS {run.max_rss_mb:.0f} MB (one process), {run.tree_rss_mb:.0f} MB (tree)"
+          + f"  cpu {run.cpu_seconds:.1f}s = {n / max(run.cpu_seconds, 1e-9):.0f} docs per cpu-second")
     print(f"           stages: {shares(run)}")
     if run.returncode not in (0, 1):
         print("           stderr: " + run.stderr_tail.strip().replace("\n", "\n                   ")[-800:])
     naive_n = min(n, args.naive_n)
     if naive_n:
         ref = naive.run(jsonl, naive_n)
-        row["naive"] = {"docs": ref.docs, "seconds": ref.seconds, "docs_per_s": ref.docs_per_s}
+        row["naive"] = {"docs": ref.docs, "seconds": ref.seconds, "cpu_seconds": ref.cpu_seconds, "docs_per_s": ref.docs_per_s}
         ratio = (n / run.seconds) / ref.docs_per_s if run.returncode in (0, 1) else None
         row["ratio"] = ratio
         nq = quality(ref.pairs, [t for t in truth if int(t[1][1:]) < naive_n])
-        print(f"           naive datasketch on {ref.docs} docs: {ref.docs_per_s:.1f} docs/s"
+        print(f"           naive datasketch on {ref.docs} docs: {ref.docs_per_s:.1f} docs/s, "
+              f"{ref.docs / max(ref.cpu_seconds, 1e-9):.0f} docs per cpu-second"
               + (f"  -> ratio {ratio:.1f}x" if ratio else "")
               + f"  (its LSH candidates: recall {nq.recall:.3f}, precision {nq.precision:.3f})")
     truth_n = min(n, args.truth_n)
