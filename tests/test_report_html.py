@@ -7,6 +7,7 @@ so the report is tested on evidence placed where a careful editor would put it, 
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -425,3 +426,10 @@ def test_quiet_signals_are_named_in_one_line_not_a_table_row(batch: BatchResult,
     html = _article_html(page, f"d{article.rank}")
     assert "Found nothing: anonymous_framing." in html
     assert "No vague attribution found" not in html
+
+
+def test_outlet_column_only_when_some_article_names_an_outlet(batch: BatchResult, page: str) -> None:
+    assert "<th>Outlet</th>" in page and "<td>CryptoNewsHub</td>" in page
+    # 000 and 002 name no outlet, neither in metadata nor through byline_origin.
+    plain = BatchResult(rank([replace(a, rank=0) for a in batch.articles if a.document.id[:3] in ("000", "002")]))
+    assert "<th>Outlet</th>" not in render_html(plain)

@@ -312,15 +312,17 @@ def view(batch: BatchResult) -> dict[str, Any]:
     # Strongest reuse first: that is the pair an editor must look at.
     strongest = sorted(data["duplicates"], key=lambda m: -float(m["similarity"]))
     pairs = [_pair(i, m, texts, anchors) for i, m in enumerate(strongest, start=1)]
+    articles = [
+        _article(i, d, texts[d["id"]], _reuse_of(d["id"], pairs, labels)) for i, d in enumerate(data["documents"], start=1)
+    ]
     return {
         "data": data,
+        "articles": articles,
+        # No outlet anywhere (plain-text batches): the column would be a stack of dashes.
+        "outlets": any(a["doc"]["source"].get("outlet") or a["origin"]["outlet"] for a in articles),
         "csp": CSP,
         "bands": [
             {"name": t, "count": data["summary"]["triage"][t], "rule": triage_rule(t, limits)} for t in TRIAGE_ORDER
-        ],
-        "articles": [
-            _article(i, d, texts[d["id"]], _reuse_of(d["id"], pairs, labels))
-            for i, d in enumerate(data["documents"], start=1)
         ],
         "legend": _legend(data["documents"]),
         "kinds": KIND_COLOURS,
