@@ -16,6 +16,7 @@ never opened for reading, so a folder holding one cannot block the run.
 from __future__ import annotations
 
 import codecs
+import errno
 import json
 import logging
 import os
@@ -143,15 +144,26 @@ def ingest(paths: Iterable[str | os.PathLike[str]], config: Config) -> tuple[lis
     batch = Batch(Limits.from_config(config))
     for raw in paths:
         if str(raw) == "-":
-            _read_jsonl_stream(sys.stdin.buffer, "-", batch)
+            _read_stdin(batch)
             continue
         path = Path(raw)
         if _is_dir(path):
-            for file in _walk(path, batch):
+            files = 0
+            for files, file in enumerate(_walk(path, batch), start=1):
                 _read_file(file, batch, explicit=False)
+            if not files:
+                batch.skip(display(path), "folder holds no files (hidden files are not read)")
         else:
             _read_file(path, batch, explicit=True)
     return batch.documents, batch.skipped
+
+
+def _read_stdin(batch: Batch) -> None:
+    stdin = getattr(sys.stdin, "buffer", None)
+    if stdin is None:  # stdin closed (`<&-`) or replaced by an object without bytes
+        batch.skip("-", "no standard input to read")
+        return
+    _read_jsonl_stream(stdin, "-", batch)
 
 
 # ------------------------------------------------------------------------------------------- paths and folders
@@ -285,7 +297,7 @@ def _stat(path: Path, *, explicit: bool) -> os.stat_result:
             raise InputError("broken symbolic link (its target does not exist)") from None
         raise InputError("no such file or folder" if explicit else "no such file (removed while reading)") from None
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP: links pointing at each other
+        if exc.errno == errno.ELOOP:  # links pointing at each other
             raise InputError("symbolic link loop; not read") from None
         raise
 

@@ -425,3 +425,15 @@ def test_standing_fuzz_run_of_ten_thousand_cases():
     out = subprocess.run([sys.executable, str(script), "--cases", "10000"], capture_output=True, text=True, timeout=7200)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert "failures 0" in out.stdout, out.stdout[-3000:]
+
+
+def test_empty_folder_and_closed_stdin_are_reported(tmp_path, monkeypatch):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    monkeypatch.setattr(sys, "stdin", None)
+    docs, skipped = ingest([tmp_path / "empty", "-"], CONFIG)
+    assert docs == []
+    assert [(Path(s.path).name, s.reason) for s in skipped] == [
+        ("empty", "folder holds no files (hidden files are not read)"),
+        ("-", "no standard input to read"),
+    ]
