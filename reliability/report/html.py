@@ -247,9 +247,7 @@ def _cut(text: str, start: int, end: int) -> str:
     return piece if len(piece) <= PASSAGE_CHARS else piece[:PASSAGE_CHARS].rstrip() + " …"
 
 
-def _pair(
-    index: int, match: Mapping[str, Any], texts: Mapping[str, str], anchors: Mapping[str, str]
-) -> dict[str, Any]:
+def _pair(index: int, match: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, Any]:
     """One reuse pair with its passages side by side; a stored (history) article has no text here."""
     a_text, b_text = texts.get(match["a"]), texts.get(match["b"])
     passages = [
@@ -264,19 +262,16 @@ def _pair(
     return {
         "anchor": f"p{index}",
         "m": match,
-        "a_anchor": anchors.get(match["a"]),
-        "b_anchor": anchors.get(match["b"]),
         "colour": KIND_COLOURS.get(match["kind"], "#dddddd"),
         "history": match.get("history") or {},
         "passages": passages,
     }
 
 
-def _repetition(rep: Mapping[str, Any], texts: Mapping[str, str], anchors: Mapping[str, str]) -> dict[str, Any]:
+def _repetition(rep: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, Any]:
     text = texts.get(rep["id"], "")
     return {
         **rep,
-        "anchor": anchors.get(rep["id"]),
         "first_text": _cut(text, *rep["first"]),
         "second_text": _cut(text, *rep["second"]),
     }
@@ -299,7 +294,7 @@ def _legend(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     names = sorted(
         {name for d in docs for name, sig in d["signals"].items() if d["contributions"].get(name) or sig["evidence"]}
     )
-    return [{"name": n, "colour": signal_colour(n), "tint": _tint(signal_colour(n), 0.35)} for n in names]
+    return [{"name": n, "colour": signal_colour(n)} for n in names]
 
 
 def view(batch: BatchResult) -> dict[str, Any]:
@@ -311,9 +306,11 @@ def view(batch: BatchResult) -> dict[str, Any]:
     limits = thresholds(batch)
     # Strongest reuse first: that is the pair an editor must look at.
     strongest = sorted(data["duplicates"], key=lambda m: -float(m["similarity"]))
-    pairs = [_pair(i, m, texts, anchors) for i, m in enumerate(strongest, start=1)]
+    pairs = [_pair(i, m, texts) for i, m in enumerate(strongest, start=1)]
+    # Each article's own text (zip, not a lookup by id): two inputs may share an id and must not swap texts.
     articles = [
-        _article(i, d, texts[d["id"]], _reuse_of(d["id"], pairs, labels)) for i, d in enumerate(data["documents"], start=1)
+        _article(i, d, a.document.text, _reuse_of(d["id"], pairs, labels))
+        for i, (a, d) in enumerate(zip(batch.articles, data["documents"]), start=1)
     ]
     return {
         "data": data,
@@ -329,7 +326,7 @@ def view(batch: BatchResult) -> dict[str, Any]:
         "anchors": anchors,
         "labels": labels,
         "pairs": pairs,
-        "repetitions": [_repetition(r, texts, anchors) for r in data["repetitions"]],
+        "repetitions": [_repetition(r, texts) for r in data["repetitions"]],
     }
 
 
