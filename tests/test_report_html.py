@@ -433,3 +433,19 @@ def test_outlet_column_only_when_some_article_names_an_outlet(batch: BatchResult
     # 000 and 002 name no outlet, neither in metadata nor through byline_origin.
     plain = BatchResult(rank([replace(a, rank=0) for a in batch.articles if a.document.id[:3] in ("000", "002")]))
     assert "<th>Outlet</th>" not in render_html(plain)
+
+
+def test_articles_sharing_an_id_each_show_their_own_text() -> None:
+    config = load_config()
+    first = "Officials said the bridge would reopen on Monday, according to a source close to the project."
+    second = "The mayor told reporters on Friday that the bridge repairs were finished ahead of schedule."
+    results = []
+    for text, phrase in ((first, "according to a source"), (second, "told reporters")):
+        ev = _ev(text, phrase, "Checked phrase")
+        results.append(score_article(Document("bridge", text), [Signal("anonymous_framing", 0.5, (ev,), "s")], config))
+    page = render_html(BatchResult(rank(results)))
+    for anchor in ("d1", "d2"):
+        parser = _Marks()
+        parser.feed(_article_html(page, anchor))
+        assert list(parser.text.values()) in (["according to a source"], ["told reporters"])
+    assert "according to a source" in page and "told reporters</mark>" in page
