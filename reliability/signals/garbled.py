@@ -92,25 +92,47 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     lines = line_spans(text)
     wrapped = _is_hard_wrapped(text, _run_on_breaks(text, lines, rules), lines)
     sentences = sentence_spans(text, hard_wrapped=wrapped)
+    scores = table.score(text)
+    min_letters = int(params["min_nonword_letters"])
+    defects = _defects(text, lines, scores, rules, lambda s, e: _is_nonword(text, s, e, table, known, min_letters))
+    oddness, unusual = _unusual_wording(text, sentences, scores, params)
+    return _signal(text, sentences, defects, unusual, oddness, params)
+
+
+def _defects(
+    text: str, lines: list[tuple[int, int]], scores: PairScores, rules: Rules, nonword: Callable[[int, int], bool]
+) -> list[Hit]:
+    """Every mechanical defect: the rule-based ones, doubled words and non-words."""
     quotes = [m.start() for m in _QUOTE.finditer(text)]
     hits: list[Hit] = []
     for finder in _RULES:
         hits += finder(text, lines, quotes, rules)
-    scores = table.score(text)
-    oddness, unusual, nonwords = _statistics(text, sentences, scores, table, known, params)
-    hits += nonwords + _doubled(text, scores.repeats, rules)
-    defective = {index_of(sentences, s) for s, _, _ in hits} - {-1}
+    hits += _doubled(text, scores.repeats, rules)
+    hits += [
+        (s, e, f"“{text[s:e]}” is not an English word (a machine-translation or spinner leftover?)")
+        for s, e in scores.unknown
+        if nonword(s, e)
+    ]
+    return hits
+
+
+def _signal(
+    text: str,
+    sentences: list[tuple[int, int]],
+    defects: list[Hit],
+    unusual: list[Hit],
+    oddness: np.ndarray,
+    params: Mapping[str, float],
+) -> Signal:
+    """Value = share of garbled sentences (a defect makes a sentence fully garbled; wording counts softly)."""
     garbled = oddness.copy()
-    garbled[list(defective)] = 1.0
+    garbled[list({index_of(sentences, s) for s, _, _ in defects} - {-1})] = 1.0
     flagged = int(np.count_nonzero(garbled >= 0.5))
-    prose = sum(1 for s, e in sentences if len(_WORDS.findall(text, s, e)) >= 4)
-    density = float(garbled.sum()) / max(prose, flagged, 1)
-    value = clamp01(density / float(params["full_density"]))
-    evidence = tuple(Evidence.of(text, s, e, note) for s, e, note in sorted(hits + unusual))
-    sentences_counted = max(prose, flagged)
-    details = {"garbled_sentences": flagged, "sentences": sentences_counted, "defects": len(hits),
-               "unusual_wording": len(unusual)}
-    return Signal(NAME, round(value, 4), evidence, _summary(flagged, sentences_counted, value), details)
+    counted = max(sum(1 for s, e in sentences if len(_WORDS.findall(text, s, e)) >= 4), flagged, 1)
+    value = clamp01(float(garbled.sum()) / counted / float(params["full_density"]))
+    evidence = tuple(Evidence.of(text, s, e, note) for s, e, note in sorted(defects + unusual))
+    details = {"garbled_sentences": flagged, "sentences": counted, "defects": len(defects), "unusual_wording": len(unusual)}
+    return Signal(NAME, round(value, 4), evidence, _summary(flagged, counted, value), details)
 
 
 def _glued_quotes(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
@@ -253,23 +275,13 @@ def _doubled(text: str, repeats: tuple[tuple[int, int, str, str], ...], rules: R
     return out
 
 
-def _statistics(
-    text: str,
-    sentences: list[tuple[int, int]],
-    scores: PairScores,
-    table: PhraseTable,
-    known: frozenset[str],
-    params: Mapping[str, float],
-) -> tuple[np.ndarray, list[Hit], list[Hit]]:
-    """Per sentence, how unusual its wording is (0..1); evidence for the unusual ones; non-words."""
-    nonwords = [
-        (s, e, f"“{text[s:e]}” is not an English word (a machine-translation or spinner leftover?)")
-        for s, e in scores.unknown
-        if _is_nonword(text, s, e, table, known, int(params["min_nonword_letters"]))
-    ]
+def _unusual_wording(
+    text: str, sentences: list[tuple[int, int]], scores: PairScores, params: Mapping[str, float]
+) -> tuple[np.ndarray, list[Hit]]:
+    """Per sentence, how unusual its wording is (0..1), and evidence for the sentences at 0.5 or more."""
     oddness = np.zeros(len(sentences))
     if not sentences or not len(scores.pmi):
-        return oddness, [], nonwords
+        return oddness, []
     # Pairs of rare words say little: the table is too small to have seen them, odd or not.
     usable = np.flatnonzero(scores.min_log_p > params["min_word_log_p"])
     starts = np.fromiter((s for s, _ in sentences), int, len(sentences))
@@ -292,7 +304,7 @@ def _statistics(
         pairs = ", ".join(f"“{text[scores.first_start[j]:scores.second_end[j]]}”" for j in worst)
         s, e = sentences[i]
         unusual.append((s, e, f"Unusual wording for English news (word pairs clean text avoids: {pairs})"))
-    return oddness, unusual, nonwords
+    return oddness, unusual
 
 
 def _is_nonword(text: str, start: int, end: int, table: PhraseTable, known: frozenset[str], min_letters: int) -> bool:
