@@ -95,10 +95,13 @@ class PhraseTable:
         missing = np.flatnonzero(id_arr < 0)
         unknown = tuple(zip(starts[missing].tolist(), ends[missing].tolist()))
         min_log_p = np.minimum(self.log_p_[a], self.log_p_[b])
-        return PairScores(first_start, second_end, log_p - self.log_p_[b], min_log_p, unknown, _repeats(gaps, words, starts, ends))
+        repeats = _repeats(gaps, words, starts, ends)
+        return PairScores(first_start, second_end, log_p - self.log_p_[b], min_log_p, unknown, repeats)
 
 
-def _repeats(gaps: tuple[str, ...], words: tuple[str, ...], starts: np.ndarray, ends: np.ndarray) -> tuple[tuple[int, int, str, str], ...]:
+def _repeats(
+    gaps: tuple[str, ...], words: tuple[str, ...], starts: np.ndarray, ends: np.ndarray
+) -> tuple[tuple[int, int, str, str], ...]:
     same = np.flatnonzero(np.fromiter(map(str.__eq__, words[:-1], words[1:]), bool, len(words) - 1))
     out = []
     for i in same.tolist():

@@ -24,7 +24,10 @@ NAME = "anonymous_framing"
 _WORD = r"(?:[A-Z]\.|[A-Z](?:[\w’'-]|\.(?=\w))*)"
 _NAME = rf"{_WORD}(?:\s+(?:{_WORD}|de|van|von|der|al|bin|la|le|da|du))*"
 # A lowercase head that keeps an organisation the speaker ("the France Presse agency reported").
-_ORG_HEAD = r"(?:\s+(?:news\s+agency|agency|newspaper|daily|ministry|office|website|channel|broadcaster|magazine|outlet|service|spokesperson|spokesman|spokeswoman))?"
+_ORG_HEAD = (
+    r"(?:\s+(?:news\s+agency|agency|newspaper|daily|ministry|office|website|channel|broadcaster|magazine|outlet"
+    r"|service|spokesperson|spokesman|spokeswoman))?"
+)
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,10 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     cues = ctx.resource(f"{NAME}.cues", lambda: _build(ctx))
     params = ctx.config.section("signals", NAME)
     text = doc.text
-    hits = [(m.start(), m.end(), "Hype phrase: frames the news instead of reporting it") for scanner in cues.phrases for m in scanner.finditer(text)]
-    hits += [(m.start(), m.end(), "Shouting in capital letters") for m in cues.shouting.finditer(text) if _amid_lowercase(text, m)]
+    hype = "Hype phrase: frames the news instead of reporting it"
+    hits = [(m.start(), m.end(), hype) for scanner in cues.phrases for m in scanner.finditer(text)]
+    shouting = [m for m in cues.shouting.finditer(text) if _amid_lowercase(text, m)]
+    hits += [(m.start(), m.end(), "Shouting in capital letters") for m in shouting]
     exclaims = list(_EXCLAIM.finditer(text))
     if len(exclaims) >= int(params.get("min_exclamations", 2)):
         hits += [(m.start(), m.end(), "Exclamation mark: excited tone unusual in news copy") for m in exclaims]
