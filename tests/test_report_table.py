@@ -97,3 +97,10 @@ def test_bidi_overrides_in_titles_cannot_reorder_the_row() -> None:
     shown = render_table_text(BatchResult(rank([result])), width=160)
     assert not any(ch in shown for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
     assert "Budget �gnissap� approved �x�" in shown
+
+
+def test_reuse_pairs_are_listed_under_the_table_strongest_first() -> None:
+    text = render_table_text(sample_batch(), width=160)
+    copy = text.index("copy 88%: history:tass-2024-07-15 ⇄ 004_fda2ae532541edc6")
+    para = text.index("paraphrase 42%: 000_567c832a25c03b87 ⇄ 003_8c03106444488f96 (no credit)")
+    assert copy < para

@@ -156,6 +156,25 @@ def _evidence(data: Mapping[str, Any]) -> list[Text]:
     return out
 
 
+REUSE_LINES = 15  # pairs listed under the table; the HTML and Markdown reports list them all
+
+
+def _reuse(data: Mapping[str, Any]) -> list[Text]:
+    """One line per reuse pair, strongest first: kind, similarity, the two articles, credit."""
+    labels = {d["id"]: article_label(d, 50) for d in data["documents"]}
+    pairs = sorted(data["duplicates"], key=lambda m: -float(m["similarity"]))
+    lines = []
+    for m in pairs[:REUSE_LINES]:
+        line = Text(f"{m['kind']} {float(m['similarity']) * 100:.0f}%: ", style="bold")
+        line.append(f"{labels.get(m['a'], one_line(m['a'], 50))} ⇄ {labels.get(m['b'], one_line(m['b'], 50))}")
+        if m.get("credited") is False:
+            line.append(" (no credit)", style="bold red")
+        lines.append(line)
+    if len(pairs) > REUSE_LINES:
+        lines.append(Text(f"… and {len(pairs) - REUSE_LINES} more reuse pairs (see --format html or md)", style="dim"))
+    return lines
+
+
 def _skipped(data: Mapping[str, Any]) -> list[Text]:
     lines = []
     for s in data["skipped"]:
@@ -171,7 +190,7 @@ def print_table(batch: BatchResult, console: Console, verbose: bool = False) -> 
     data = batch_data(batch)
     console.print(_summary(data, thresholds(batch)))
     console.print(_table(data, console.width))
-    for line in _skipped(data):
+    for line in _reuse(data) + _skipped(data):
         console.print(line)
     if verbose:
         for block in _evidence(data):
