@@ -73,9 +73,8 @@ def _merge(runs: list[Run], gap: int) -> list[Run]:
             cur = merged[-1]
             a_gap, b_gap = r.a_lo - cur.a_hi - 1, r.b_lo - cur.b_hi - 1
             if -gap <= a_gap <= gap and -gap <= b_gap <= gap:
-                merged[-1] = Run(
-                    min(cur.a_lo, r.a_lo), max(cur.a_hi, r.a_hi), cur.b_lo, max(cur.b_hi, r.b_hi), cur.matched + r.matched
-                )
+                a_lo, a_hi = min(cur.a_lo, r.a_lo), max(cur.a_hi, r.a_hi)
+                merged[-1] = Run(a_lo, a_hi, cur.b_lo, max(cur.b_hi, r.b_hi), cur.matched + r.matched)
                 continue
         merged.append(r)
     return merged

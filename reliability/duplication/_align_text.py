@@ -1,0 +1,126 @@
+"""Per-document preparation for the aligner: words with offsets, sentences, content stems, hashes.
+
+Everything here depends on one text only, so a document aligned against many is prepared once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import Stemmer
+import xxhash
+
+from ._align_stopwords import STOPWORDS
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) plus whitespace, or at a blank line.
+# A single newline does not end one: PAN and e-mailed copy wrap lines inside sentences.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+|\n[ \t\r\f\v]*\n\s*")
+_TRAILING_PUNCT = ".!?;:,\"'\u201d\u2019)]"
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """Per-document work of the aligner, reusable when one document is aligned against many.
+
+    Arrays are indexed by word token (``word_*``), by content term (``term_*``) or by sentence (``sent_*``).
+    """
+
+    text: str
+    word_start: np.ndarray  # char offset of each word token
+    word_end: np.ndarray
+    word_hash: np.ndarray  # uint64 hash of the lowercased word (for verbatim checks)
+    term_hash: np.ndarray  # uint64 hash of each content stem
+    term_sent: np.ndarray  # sentence index of each content stem
+    sent_start: np.ndarray  # char span of each sentence, trailing punctuation included
+    sent_end: np.ndarray
+
+    @property
+    def n_sentences(self) -> int:
+        return len(self.sent_start)
+
+    def span(self, lo: int, hi: int) -> tuple[int, int]:
+        """Character range of sentences ``lo..hi`` (inclusive, clamped to the document)."""
+        lo, hi = max(lo, 0), min(hi, self.n_sentences - 1)
+        return int(self.sent_start[lo]), int(self.sent_end[hi])
+
+    def chars(self, lo: int, hi: int) -> int:
+        start, end = self.span(lo, hi)
+        return end - start
+
+    def sentence_at(self, offset: int) -> int:
+        """Index of the sentence holding character ``offset`` (or the one before it)."""
+        return max(int(np.searchsorted(self.sent_start, offset, side="right")) - 1, 0)
+
+    def word_range(self, lo: int, hi: int) -> tuple[int, int]:
+        """Character range of words ``lo..hi`` (inclusive), closing punctuation included."""
+        return int(self.word_start[lo]), extend_over_punct(self.text, int(self.word_end[hi]))
+
+
+def extend_over_punct(text: str, end: int) -> int:
+    while end < len(text) and text[end] in _TRAILING_PUNCT:
+        end += 1
+    return end
+
+
+def _hashes(words: list[str]) -> np.ndarray:
+    unique = {w: xxhash.xxh64_intdigest(w.encode("utf-8")) for w in set(words)}
+    return np.fromiter((unique[w] for w in words), dtype=np.uint64, count=len(words))
+
+
+def _sentence_ids(text: str, starts: np.ndarray, max_words: int) -> np.ndarray:
+    """Sentence index of every word token, run-on sentences cut into chunks of ``max_words``."""
+    breaks = np.fromiter((m.end() for m in _SENTENCE_BREAK.finditer(text)), dtype=np.int64)
+    raw = np.searchsorted(breaks, starts, side="right")
+    first = np.r_[0, np.flatnonzero(np.diff(raw)) + 1] if len(raw) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(raw)) - np.repeat(first, np.diff(np.r_[first, len(raw)]))
+    key = raw.astype(np.int64) * 1_000_003 + rank // max_words
+    return np.unique(key, return_inverse=True)[1].astype(np.int64)
+
+
+def _merge_short(sent: np.ndarray, content: np.ndarray, min_terms: int) -> np.ndarray:
+    """Glue sentences with too few content words to the next one (the last ones to the previous one)."""
+    if len(sent) == 0:
+        return sent
+    n = int(sent.max()) + 1
+    counts = np.bincount(sent[content], minlength=n)
+    target = np.arange(n)
+    pending: list[int] = []
+    for s in range(n):
+        pending.append(s)
+        if counts[pending].sum() >= min_terms:
+            target[pending] = s
+            pending = []
+    if pending:
+        target[pending] = target[pending[0] - 1] if pending[0] > 0 else pending[-1]
+    return np.unique(target, return_inverse=True)[1][sent]
+
+
+def prepare_text(text: str, min_sentence_terms: int, max_sentence_words: int) -> Prepared:
+    """Tokenise, split into sentences, drop stopwords, stem."""
+    matches = list(_WORD.finditer(text))
+    starts = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
+    ends = np.fromiter((m.end() for m in matches), dtype=np.int64, count=len(matches))
+    words = [m.group().lower().replace("\u2019", "'") for m in matches]
+    content = np.fromiter((w not in STOPWORDS for w in words), dtype=bool, count=len(words))
+    sent = _merge_short(_sentence_ids(text, starts, max_sentence_words), content, min_sentence_terms)
+    stems = _STEMMER.stemWords([w for w, c in zip(words, content) if c])
+    n = int(sent.max()) + 1 if len(sent) else 0
+    sent_start = np.full(n, len(text), dtype=np.int64)
+    sent_end = np.zeros(n, dtype=np.int64)
+    np.minimum.at(sent_start, sent, starts)
+    np.maximum.at(sent_end, sent, ends)
+    sent_end = np.fromiter((extend_over_punct(text, int(e)) for e in sent_end), dtype=np.int64, count=n)
+    return Prepared(
+        text=text,
+        word_start=starts,
+        word_end=ends,
+        word_hash=_hashes(words),
+        term_hash=_hashes(stems),
+        term_sent=sent[content],
+        sent_start=sent_start,
+        sent_end=sent_end,
+    )
