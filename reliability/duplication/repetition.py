@@ -2,16 +2,15 @@
 
 A document is cut into segments (lines, and sentences within lines). Two segments repeat each other when most of
 the word 3-grams of the shorter one occur in the other, so "date 2025-11-09 Headline" still repeats "Headline".
+
 A cheap test runs first: a repeated segment of ``min_words`` words means ``min_words - 2`` consecutive word 3-grams
 that each occur twice in the document; most articles have none (stock phrases like "one of the most" are shorter),
-so only a few reach the slower segment comparison.
+so only a few reach the segment comparison, which is vectorised as well (web pages repeat a lot).
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,12 +20,8 @@ from .minhash import TOKEN, TokenHasher, combine
 # A segment ends at a line break or after sentence punctuation followed by a space.
 _SEGMENT_END = re.compile(r"\n|(?<=[.!?…])[\"”’»)]?\s+")
 _K = 3
-
-
-@dataclass(frozen=True, slots=True)
-class _Segment:
-    start: int  # first token index
-    end: int  # one past the last token index
+# A 3-gram found in more segments than this is a stock phrase or menu item, not evidence of a repeated block.
+_MAX_COPIES = 8
 
 
 def find_repetitions(
@@ -47,9 +42,9 @@ def find_repetitions(
         return []
     spans = np.array([m.span() for m in matches], dtype=np.int64)
     hashes = (hasher or TokenHasher())([m.group().casefold() for m in matches])
-    segments = _segments(text, spans)
-    found = _repeated(doc_id, segments, spans, hashes, min_words, min_overlap)
-    return [r for r in found if min(r.first[1] - r.first[0], r.second[1] - r.second[0]) >= min_chars]
+    segment = _segment_of_token(text, spans)
+    found = _repeated(doc_id, segment, spans, hashes, min_words, min_overlap)
+    return _merge_adjacent([r for r in found if min(r.first[1] - r.first[0], r.second[1] - r.second[0]) >= min_chars])
 
 
 def has_repeated_run(shingles: np.ndarray, run: int) -> bool:
@@ -64,54 +59,70 @@ def has_repeated_run(shingles: np.ndarray, run: int) -> bool:
     return bool((window >= run).any())
 
 
-def _segments(text: str, spans: np.ndarray) -> list[_Segment]:
-    cuts = [m.start() for m in _SEGMENT_END.finditer(text)]
-    seg_of_token = np.searchsorted(np.array(cuts, dtype=np.int64), spans[:, 0], side="right")
-    bounds = np.flatnonzero(np.diff(seg_of_token)) + 1
-    starts = np.concatenate(([0], bounds))
-    ends = np.append(bounds, len(spans))
-    return [_Segment(int(s), int(e)) for s, e in zip(starts, ends)]
+def _segment_of_token(text: str, spans: np.ndarray) -> np.ndarray:
+    cuts = np.fromiter((m.start() for m in _SEGMENT_END.finditer(text)), dtype=np.int64)
+    return np.searchsorted(cuts, spans[:, 0], side="right")
 
 
 def _repeated(
-    doc_id: str,
-    segments: list[_Segment],
-    spans: np.ndarray,
-    hashes: np.ndarray,
-    min_words: int,
-    min_overlap: float,
+    doc_id: str, segment: np.ndarray, spans: np.ndarray, hashes: np.ndarray, min_words: int, min_overlap: float
 ) -> list[Repetition]:
-    # shingle hash -> [(segment index, shingle index inside the document)]
-    where: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    sizes: list[int] = []
-    for si, seg in enumerate(segments):
-        n = seg.end - seg.start
-        if n < min_words:
-            sizes.append(0)
+    # Shingles that lie inside one segment of at least min_words words.
+    seg_size = np.bincount(segment)
+    shingles = combine(hashes, _K)
+    pos = np.arange(len(shingles))
+    if len(hashes) < _K:
+        return []
+    ok = (segment[: len(shingles)] == segment[_K - 1 :]) & (seg_size[segment[: len(shingles)]] >= min_words)
+    h, pos = shingles[ok], pos[ok]
+    seg = segment[pos]
+    per_segment = np.bincount(seg, minlength=len(seg_size))
+    pairs = _cross_segment_pairs(h, seg, pos)
+    if len(pairs) == 0:
+        return []
+    return _judge(doc_id, pairs, per_segment, spans, min_overlap)
+
+
+def _cross_segment_pairs(h: np.ndarray, seg: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """(s1, s2, p1, p2) rows: the same 3-gram at token p1 in segment s1 and at p2 in a later segment s2."""
+    order = np.argsort(h, kind="stable")
+    h, seg, pos = h[order], seg[order], pos[order]
+    starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
+    sizes = np.diff(np.append(starts, len(h)))
+    rows = []
+    for size in range(2, _MAX_COPIES + 1):
+        group_starts = starts[sizes == size]
+        if len(group_starts) == 0:
             continue
-        sh = combine(hashes[seg.start : seg.end], _K)
-        sizes.append(len(sh))
-        for offset, h in enumerate(sh.tolist()):
-            where[h].append((si, seg.start + offset))
-    shared: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for hits in where.values():
-        if len(hits) < 2 or len(hits) > 8:  # a 3-gram in many segments is a stock phrase, not a repeated block
-            continue
-        for (s1, t1), (s2, t2) in _pairs(hits):
-            shared[(s1, s2)].append((t1, t2))
+        for i in range(size):
+            for j in range(i + 1, size):
+                a, b = group_starts + i, group_starts + j
+                rows.append(np.stack((seg[a], seg[b], pos[a], pos[b]), axis=1))
+    if not rows:
+        return np.empty((0, 4), dtype=np.int64)
+    out = np.concatenate(rows)
+    out = out[out[:, 0] != out[:, 1]]
+    swap = out[:, 0] > out[:, 1]
+    out[swap] = out[swap][:, [1, 0, 3, 2]]
+    return out
+
+
+def _judge(doc_id: str, pairs: np.ndarray, per_segment: np.ndarray, spans: np.ndarray, min_overlap: float) -> list[Repetition]:
+    order = np.lexsort((pairs[:, 2], pairs[:, 1], pairs[:, 0]))
+    pairs = pairs[order]
+    key = pairs[:, 0] * (len(per_segment) + 1) + pairs[:, 1]
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
     out = []
-    for (s1, s2), hits in sorted(shared.items()):
-        overlap = len({t for t, _ in hits}) / min(sizes[s1], sizes[s2])
+    for lo, hi in zip(starts, np.append(starts[1:], len(pairs))):
+        s1, s2 = int(pairs[lo, 0]), int(pairs[lo, 1])
+        shared = len(np.unique(pairs[lo:hi, 2]))
+        overlap = shared / min(per_segment[s1], per_segment[s2])
         if overlap < min_overlap:
             continue
-        first = _char_span(spans, min(t for t, _ in hits), max(t for t, _ in hits) + _K)
-        second = _char_span(spans, min(t for _, t in hits), max(t for _, t in hits) + _K)
-        out.append(Repetition(doc_id, first, second, round(min(1.0, overlap), 3)))
-    return _merge_adjacent(out)
-
-
-def _pairs(hits: list[tuple[int, int]]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    return [(a, b) for i, a in enumerate(hits) for b in hits[i + 1 :] if a[0] != b[0]]
+        first = _char_span(spans, int(pairs[lo:hi, 2].min()), int(pairs[lo:hi, 2].max()) + _K)
+        second = _char_span(spans, int(pairs[lo:hi, 3].min()), int(pairs[lo:hi, 3].max()) + _K)
+        out.append(Repetition(doc_id, first, second, round(min(1.0, float(overlap)), 3)))
+    return out
 
 
 def _char_span(spans: np.ndarray, first_token: int, end_token: int) -> tuple[int, int]:
