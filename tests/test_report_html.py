@@ -329,6 +329,7 @@ def test_reuse_pair_shows_both_passages_side_by_side(batch: BatchResult, page: s
     assert "paraphrase</strong>, similarity 42%" in reuse
     assert "no credit to the source" in reuse
     assert "stored article from tass.ru, first seen 2024-07-15" in reuse
+    assert "stored: history:tass-2024-07-15" in reuse
     assert "Stoltenberg explained NATO&#39;s paradoxical decisions" in reuse  # the repetition
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from reliability import load_config, score_paths
 from reliability.model import BatchResult, Document, Evidence, Metadata, Signal, Skipped
+from reliability.report import render
 from reliability.report.markdown import md_code, md_text, render_markdown
 from reliability.score import rank, score_article
 from test_report_html import sample_batch
@@ -65,6 +66,10 @@ def test_reuse_pairs_and_repetitions_are_listed(md: str) -> None:
     assert "**no credit to the source**" in reuse
     assert "stored article from tass.ru, first seen 2024-07-15" in reuse
     assert "Stoltenberg explained NATO's paradoxical decisions” appears again" in reuse
+
+
+def test_dispatch_gives_the_same_markdown(batch: BatchResult, md: str) -> None:
+    assert render(batch, "md") == md
 
 
 def test_skipped_inputs_are_listed(md: str) -> None:
