@@ -31,7 +31,7 @@ from reliability.model import (
     Skipped,
 )
 from reliability.report.data import article_data
-from reliability.report.html import CSP, marks_for, render_html, safe_url, segments
+from reliability.report.html import CSP, UNRATED, marks_for, rating_label, render_html, safe_url, segments
 from reliability.score import rank, score_article
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -336,8 +336,8 @@ def test_reuse_pair_shows_both_passages_side_by_side(batch: BatchResult, page: s
 def test_metadata_shows_relayed_agencies_with_ratings(batch: BatchResult, page: str) -> None:
     article = next(a for a in batch.articles if a.document.id.startswith("004"))
     html = _article_html(page, f"d{article.rank}")
-    assert re.search(r"TASS <span class=\"muted\">\(tass.ru\)</span> · rated <strong>unreliable</strong>", html)
-    assert "AFP" in html and "rated <strong>reliable</strong>" in html
+    assert re.search(r"TASS <span class=\"muted\">\(tass.ru\)</span> · <strong>rated unreliable</strong>", html)
+    assert "AFP" in html and "<strong>rated reliable</strong>" in html
 
 
 def test_only_http_links_are_clickable(batch: BatchResult, page: str) -> None:
@@ -406,7 +406,7 @@ def test_reuse_pairs_are_listed_strongest_first(page: str) -> None:
 
 def test_metadata_shows_credited_outlet_and_beat(batch: BatchResult, page: str) -> None:
     html_001 = _article_html(page, f"d{next(a.rank for a in batch.articles if a.document.id.startswith('001'))}")
-    assert "<dt>Outlet</dt><dd>online.ua" in html_001 and "rated <strong>mixed</strong>" in html_001
+    assert "<dt>Outlet</dt><dd>online.ua" in html_001 and "<strong>rated mixed</strong>" in html_001
     assert '<span class="muted">source:</span> online.ua' in html_001
     html_003 = _article_html(page, f"d{next(a.rank for a in batch.articles if a.document.id.startswith('003'))}")
     assert "<dt>Beat</dt><dd>crypto outlet writing about politics/security</dd>" in html_003
@@ -450,3 +450,9 @@ def test_articles_sharing_an_id_each_show_their_own_text() -> None:
         parser.feed(_article_html(page, anchor))
         assert list(parser.text.values()) in (["according to a source"], ["told reporters"])
     assert "according to a source" in page and "told reporters</mark>" in page
+
+
+def test_ratings_read_the_same_whether_the_signal_gives_words_or_numbers() -> None:
+    assert rating_label(-2) == "rated blacklisted" and rating_label("unreliable") == "rated unreliable"
+    assert rating_label(1) == rating_label("reliable") == "rated reliable"
+    assert rating_label("unrated") == rating_label(None) == rating_label(True) == UNRATED

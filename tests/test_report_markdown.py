@@ -56,7 +56,7 @@ def test_evidence_is_quoted_with_its_note_and_offsets(batch: BatchResult, md: st
         f"> “TASS quotes Stoltenberg as saying” — Relayed from TASS, Russian state media rated unreliable "
         f"*(chars {start}–{start + 33})*"
     ) in md
-    assert "**Relayed agencies:** TASS (unreliable, tass.ru); AFP (reliable, afp.com)" in md
+    assert "**Relayed agencies:** TASS (rated unreliable, tass.ru); AFP (rated reliable, afp.com)" in md
 
 
 def test_reuse_pairs_and_repetitions_are_listed(md: str) -> None:

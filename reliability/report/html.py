@@ -156,13 +156,22 @@ def _bar(doc: Mapping[str, Any]) -> dict[str, Any]:
     return {"width": BAR_WIDTH, "parts": parts}
 
 
+UNRATED = "not in the outlet registry"
+_UNRATED_WORDS = {"", "unrated", "unknown", "none", "not rated"}
+
+
 def rating_label(value: Any) -> str:
-    """A registry rating in words: the registry's own word (``"unreliable"``) or its number (-2..1)."""
+    """A registry rating as a reader says it: "rated unreliable", or :data:`UNRATED`.
+
+    Accepts the registry's own word ("unreliable") or its number (-2..1): signal versions differ.
+    """
     if isinstance(value, bool) or value is None:
-        return "not in the registry"
+        return UNRATED
     if isinstance(value, (int, float)):
-        return RATINGS.get(int(value), "not in the registry")
-    return one_line(str(value), 40) or "not in the registry"
+        word = RATINGS.get(int(value))
+    else:
+        word = one_line(str(value), 40)
+    return UNRATED if not word or word.lower() in _UNRATED_WORDS else f"rated {word}"
 
 
 def _party(entry: Mapping[str, Any]) -> dict[str, str]:

@@ -116,7 +116,7 @@ def _metadata(doc: Mapping[str, Any]) -> list[str]:
     found = origin(doc)
     outlet = md_text(src.get("outlet") or found["outlet"]) or "unknown"
     if found["outlet_rating"]:
-        outlet += f" (rated {md_text(found['outlet_rating'])})"
+        outlet += f" ({md_text(found['outlet_rating'])})"
     lines = [
         f"- **Id:** {md_code(doc['id'])}",
         f"- **Outlet:** {outlet} · **Author:** {md_text(src.get('author') or found['author']) or 'none given'}"
