@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
 import numpy as np
@@ -41,6 +41,8 @@ _WORDS = re.compile(r"\S+")
 _DEFAULTS: Mapping[str, float] = {
     "full_density": 0.25, "min_pairs": 3, "pmi_threshold": 0.25, "pmi_scale": 0.25, "min_word_log_p": -8.0,
     "prior_pmi": 1.2, "prior_weight": 3.0, "min_oddness": 0.2, "min_nonword_letters": 4,
+    "text_min_word_log_p": -12.0, "text_pmi_threshold": 0.5, "text_pmi_scale": 0.25, "text_weight": 1.0,
+    "text_min_pairs": 20,
 }
 
 
@@ -96,7 +98,9 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     min_letters = int(params["min_nonword_letters"])
     defects = _defects(text, lines, scores, rules, lambda s, e: _is_nonword(text, s, e, table, known, min_letters))
     oddness, unusual = _unusual_wording(text, sentences, scores, params)
-    return _signal(text, sentences, defects, unusual, oddness, params)
+    throughout, mean_pmi, pairs = _text_wording(text, scores, params)
+    signal = _signal(text, sentences, defects, unusual, oddness, params, throughout, pairs)
+    return replace(signal, details={**signal.details, "mean_pmi": round(mean_pmi, 3)})
 
 
 def _defects(
@@ -123,16 +127,20 @@ def _signal(
     unusual: list[Hit],
     oddness: np.ndarray,
     params: Mapping[str, float],
+    throughout: float,
+    odd_pairs: list[Hit],
 ) -> Signal:
-    """Value = share of garbled sentences (a defect makes a sentence fully garbled; wording counts softly)."""
+    """Value = share of garbled sentences (a defect makes a sentence fully garbled; wording counts softly),
+    raised by wording that is unusual throughout the text."""
     garbled = oddness.copy()
     garbled[list({index_of(sentences, s) for s, _, _ in defects} - {-1})] = 1.0
     flagged = int(np.count_nonzero(garbled >= 0.5))
     counted = max(sum(1 for s, e in sentences if len(_WORDS.findall(text, s, e)) >= 4), flagged, 1)
-    value = clamp01(float(garbled.sum()) / counted / float(params["full_density"]))
-    evidence = tuple(Evidence.of(text, s, e, note) for s, e, note in sorted(defects + unusual))
+    density = float(garbled.sum()) / counted / float(params["full_density"])
+    value = clamp01(density + float(params["text_weight"]) * throughout)
+    evidence = tuple(Evidence.of(text, s, e, note) for s, e, note in sorted(defects + unusual + odd_pairs))
     details = {"garbled_sentences": flagged, "sentences": counted, "defects": len(defects), "unusual_wording": len(unusual)}
-    return Signal(NAME, round(value, 4), evidence, _summary(flagged, counted, value), details)
+    return Signal(NAME, round(value, 4), evidence, _summary(flagged, counted, value, throughout > 0), details)
 
 
 def _glued_quotes(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
@@ -307,6 +315,23 @@ def _unusual_wording(
     return oddness, unusual
 
 
+def _text_wording(text: str, scores: PairScores, params: Mapping[str, float]) -> tuple[float, float, list[Hit]]:
+    """Wording unusual throughout, though perhaps no single sentence stands out (a spinner's synonyms spread
+    over the whole text): the text's shrunk mean PMI over word pairs down to rarer words, as a 0..1 excess over
+    the threshold, the mean itself, and the three least usual pairs as evidence when it counts."""
+    usable = np.flatnonzero(scores.min_log_p > params["text_min_word_log_p"])
+    prior = params["prior_weight"]
+    mean = float((scores.pmi[usable].sum() + prior * params["prior_pmi"]) / (len(usable) + prior))
+    logistic = 1.0 / (1.0 + np.exp((mean - params["text_pmi_threshold"]) / params["text_pmi_scale"]))
+    excess = max(0.0, 2.0 * (logistic - 0.5))  # 0 at or above the threshold: clean copy adds nothing
+    if excess == 0.0 or len(usable) < params["text_min_pairs"]:  # a few lines say nothing about a whole text
+        return 0.0, mean, []
+    worst = usable[np.argsort(scores.pmi[usable])[:3]]
+    note = "Unusual word pair for English news; the wording is unusual throughout (spun or machine-made text?)"
+    hits = [(int(scores.first_start[j]), int(scores.second_end[j]), note) for j in sorted(worst.tolist())]
+    return excess, mean, hits
+
+
 def _is_nonword(text: str, start: int, end: int, table: PhraseTable, known: frozenset[str], min_letters: int) -> bool:
     """A lowercase word no dictionary knows and English spelling does not allow ("gmrim"); not a web address."""
     word = text[start:end]
@@ -335,9 +360,12 @@ def _word_around(text: str, offset: int) -> tuple[int, int]:
     return start, end
 
 
-def _summary(flagged: int, sentences: int, value: float) -> str:
+def _summary(flagged: int, sentences: int, value: float, throughout: bool) -> str:
     if flagged:
-        return f"Garbled or machine-like text: {flagged} of {sentences} sentences"
+        also = "; odd wording throughout" if throughout else ""
+        return f"Garbled or machine-like text: {flagged} of {sentences} sentences{also}"
+    if throughout:
+        return "Wording unusual throughout, as in spun or machine-translated text"
     if value >= 0.05:
         return "Wording a little unusual in places, but no garbled sentence"
     return "Clean copy: no garbled sentences"
