@@ -456,3 +456,9 @@ def test_ratings_read_the_same_whether_the_signal_gives_words_or_numbers() -> No
     assert rating_label(-2) == "rated blacklisted" and rating_label("unreliable") == "rated unreliable"
     assert rating_label(1) == rating_label("reliable") == "rated reliable"
     assert rating_label("unrated") == rating_label(None) == rating_label(True) == UNRATED
+
+
+def test_batch_where_everything_was_skipped_says_so() -> None:
+    page = render_html(BatchResult((), skipped=(Skipped("scan.pdf", "not a text, HTML or JSONL file"),)))
+    assert "No article could be scored." in page and '<table class="ranking">' not in page
+    assert "<title>Reliability report: 0 articles</title>" in page and "scan.pdf" in page

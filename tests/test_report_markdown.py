@@ -118,3 +118,9 @@ def test_real_pipeline_on_seeds() -> None:
 def test_notes_about_the_whole_article_are_quoted_without_offsets(md: str) -> None:
     assert "  > No byline: nobody signs this article *(whole article)*" in md
     assert "“” —" not in md
+
+
+def test_batch_where_everything_was_skipped_says_so() -> None:
+    md = render_markdown(BatchResult((), skipped=(Skipped("scan.pdf", "not a text, HTML or JSONL file"),)))
+    assert "No article could be scored." in md and "|--:|" not in md and "## Articles" not in md
+    assert "- ` scan.pdf `: not a text, HTML or JSONL file" in md

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from reliability import load_config, score_paths
-from reliability.model import BatchResult, Document, Evidence, Metadata, Signal
+from reliability.model import BatchResult, Document, Evidence, Metadata, Signal, Skipped
 from reliability.report import render
 from reliability.report.table import print_table, render_table_text, thresholds
 from reliability.score import rank, score_article
@@ -104,3 +104,9 @@ def test_reuse_pairs_are_listed_under_the_table_strongest_first() -> None:
     copy = text.index("copy 88%: history:tass-2024-07-15 ⇄ 004_fda2ae532541edc6")
     para = text.index("paraphrase 42%: 000_567c832a25c03b87 ⇄ 003_8c03106444488f96 (no credit)")
     assert copy < para
+
+
+def test_batch_where_everything_was_skipped_says_so() -> None:
+    text = render_table_text(BatchResult((), skipped=(Skipped("scan.pdf", "not a text, HTML or JSONL file"),)))
+    assert "No article could be scored." in text and "┏" not in text
+    assert "skipped scan.pdf: not a text, HTML or JSONL file" in text

@@ -75,6 +75,8 @@ def _summary(data: Mapping[str, Any], limits: Mapping[str, float] | None) -> lis
 
 
 def _ranking(docs: list[Mapping[str, Any]]) -> list[str]:
+    if not docs:
+        return ["## Ranking", "", "No article could be scored.", ""]
     lines = [
         "## Ranking",
         "",
@@ -220,7 +222,8 @@ def render_markdown(batch: BatchResult) -> str:
     labels = {d["id"]: article_label(d, 80) for d in data["documents"]}
     lines = _summary(data, thresholds(batch)) + _ranking(data["documents"])
     lines += _reuse(data, texts, labels)
-    lines += ["## Articles", ""]
+    if data["documents"]:
+        lines += ["## Articles", ""]
     for doc in data["documents"]:
         lines += _article(doc)
     lines += _skipped(data["skipped"])

@@ -189,7 +189,10 @@ def print_table(batch: BatchResult, console: Console, verbose: bool = False) -> 
     """What the CLI prints on a terminal: summary line, ranked table, skipped inputs, and evidence if ``verbose``."""
     data = batch_data(batch)
     console.print(_summary(data, thresholds(batch)))
-    console.print(_table(data, console.width))
+    if data["documents"]:
+        console.print(_table(data, console.width))
+    else:
+        console.print(Text("No article could be scored.", style="bold"))
     for line in _reuse(data) + _skipped(data):
         console.print(line)
     if verbose:
