@@ -8,9 +8,11 @@ Two kinds of evidence, both pointing at spans of the text:
   ("1000's", "tens, thousands"), and non-words ("gmrim") that machine translation leaves behind;
 - unusual wording, judged statistically: a sentence whose adjacent word pairs are, on average, pairs clean
   English avoids (mean pointwise mutual information under the bigram model of :mod:`._phrases`). Spinner
-  synonyms ("pressing assembly" for "urgent meeting") and shuffled words drive it down.
+  synonyms ("pressing assembly" for "urgent meeting") and shuffled words drive it down. The same measure over
+  the whole text catches synonyms spread thinly over every sentence.
 
-The value is the density of garbled sentences, reaching 1 at ``full_density`` (config ``[signals.garbled_text]``).
+The value is the density of garbled sentences, reaching 1 at ``full_density`` (config ``[signals.garbled_text]``),
+plus up to ``text_weight`` when the wording of the whole text is unusual.
 Conventions the rules check (doubles allowed, proper adjectives, abbreviations) are in
 ``config/lexicons/garbled_text.toml``.
 """
