@@ -462,3 +462,9 @@ def test_batch_where_everything_was_skipped_says_so() -> None:
     page = render_html(BatchResult((), skipped=(Skipped("scan.pdf", "not a text, HTML or JSONL file"),)))
     assert "No article could be scored." in page and '<table class="ranking">' not in page
     assert "<title>Reliability report: 0 articles</title>" in page and "scan.pdf" in page
+
+
+def test_stored_match_with_partial_history_still_renders(batch: BatchResult) -> None:
+    stored = replace(batch.duplication.matches[1], history={"first_seen": "2024-07-15"})
+    page = render_html(replace(batch, duplication=replace(batch.duplication, matches=(batch.duplication.matches[0], stored))))
+    assert "stored article, first seen 2024-07-15" in page

@@ -256,6 +256,13 @@ def _cut(text: str, start: int, end: int) -> str:
     return piece if len(piece) <= PASSAGE_CHARS else piece[:PASSAGE_CHARS].rstrip() + " …"
 
 
+def _history(history: Mapping[str, Any] | None) -> dict[str, str]:
+    """The stored article's outlet and first sighting, both always present (empty when unknown)."""
+    if not history:
+        return {}
+    return {key: one_line(str(history.get(key) or ""), 120) for key in ("outlet", "first_seen")}
+
+
 def _pair(index: int, match: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, Any]:
     """One reuse pair with its passages side by side; a stored (history) article has no text here."""
     a_text, b_text = texts.get(match["a"]), texts.get(match["b"])
@@ -272,7 +279,7 @@ def _pair(index: int, match: Mapping[str, Any], texts: Mapping[str, str]) -> dic
         "anchor": f"p{index}",
         "m": match,
         "colour": KIND_COLOURS.get(match["kind"], "#dddddd"),
-        "history": match.get("history") or {},
+        "history": _history(match.get("history")),
         "passages": passages,
     }
 
