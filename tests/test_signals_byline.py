@@ -270,3 +270,12 @@ def test_republished_via_another_outlet_names_the_origin(ctx):
     signal = byline.compute(from_text(text, "zh"), ctx)
     assert signal.details["author"] == "Zachary Stieber"
     assert any(c["domain"] == "theepochtimes.com" for c in signal.details["credits"])
+
+
+def test_a_broken_pattern_in_a_user_lexicon_names_the_key():
+    from reliability import load_config
+    from reliability.config import ConfigError
+
+    config = load_config(overrides={"lexicons": {"byline_origin": {"credit_patterns": ["(?P<name>unclosed"]}}})
+    with pytest.raises(ConfigError, match=r"credit_patterns\[0\]"):
+        byline.compute(from_text(WIRE, "x"), SignalContext(config))

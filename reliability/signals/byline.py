@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..config import Config
+from ..config import Config, ConfigError
 from ..model import Document, Evidence, Signal
 from ..outlets import OutletRating, OutletRegistry, name_key
 from . import SignalContext
@@ -57,8 +57,11 @@ class Lexicon:
             agency_patterns=tuple(_agency_patterns(lex.get("agencies", {}))),
             relay_before=_phrases(lex.get("relay_before", []), before=True),
             relay_after=_phrases(lex.get("relay_after", []), before=False),
-            beats={k: _beat(v) for k, v in lex.get("beats", {}).items()},
-            credit_patterns=tuple(re.compile(str(p)) for p in lex.get("credit_patterns", [])),
+            beats={k: _beat(v, f"{config.source}: lexicons.{NAME}.beats.{k}.name_pattern") for k, v in lex.get("beats", {}).items()},
+            credit_patterns=tuple(
+                _regex(str(p), f"{config.source}: lexicons.{NAME}.credit_patterns[{i}]")
+                for i, p in enumerate(lex.get("credit_patterns", []))
+            ),
         )
 
     def part(self, name: str) -> float:
@@ -83,9 +86,16 @@ def _phrases(phrases: Sequence[str], *, before: bool) -> re.Pattern[str]:
     return re.compile(rf"^(?:['’]s)?[\s,]*(?:(?:news\s+)?agency\s+)?(?:has\s+|had\s+|also\s+|later\s+)?(?:{alternation})\b", re.I)
 
 
-def _beat(entry: Mapping[str, Any]) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+def _beat(entry: Mapping[str, Any], where: str) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
     pattern = entry.get("name_pattern")
-    return (re.compile(str(pattern), re.I) if pattern else None), tuple(str(k).lower() for k in entry.get("keywords", []))
+    return (_regex(str(pattern), where, re.I) if pattern else None), tuple(str(k).lower() for k in entry.get("keywords", []))
+
+
+def _regex(pattern: str, where: str, flags: int = 0) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise ConfigError(f"{where} is not a valid regular expression ({exc})") from None
 
 
 @dataclass(frozen=True)
