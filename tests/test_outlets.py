@@ -75,3 +75,14 @@ def test_host_of_rejects_non_hosts():
     assert host_of("not a domain at all") is None
     assert host_of("https://WWW.Reuters.com:443/x") == "reuters.com"
     assert registered_domain("edition.cnn.com") == "cnn.com"
+
+
+def test_name_guess_across_suffixes_when_all_agree(registry):
+    # globalresearch.ca and globalresearch.org are both blacklisted: the guess is safe.
+    assert registry.lookup_name("Global Research").word == "blacklisted"
+    # npr.org is reliable but npr.news is a lookalike rated unreliable: no guess; the lexicon maps "NPR" instead.
+    assert registry.domain_for_name("NPR") == "npr.org"
+
+
+def test_company_suffixes_are_ignored_in_names(registry):
+    assert registry.domain_for_name("Guardian News & Media Limited 2025") == "theguardian.com"
