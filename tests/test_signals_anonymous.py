@@ -98,3 +98,23 @@ def test_new_cue_in_config_needs_no_code_change():
     after = run(text, ctx)
     assert before.value == 0.0
     assert after.value > 0 and [e.text for e in after.evidence] == ["Pundits reckon"]
+
+
+def test_anonymous_official_and_anonymity_clause():
+    text = (
+        "A senior administration official said the talks would resume next week, speaking on condition of "
+        "anonymity because the official was not authorized to speak publicly. White House press secretary "
+        "Karoline Leavitt said no meeting had been scheduled."
+    )
+    signal = run(text)
+    found = [e.text for e in signal.evidence]
+    assert "A senior administration official said" in found
+    assert "on condition of anonymity" in found
+    assert signal.details["named"] == 1
+
+
+def test_spokesperson_of_a_named_organisation_is_not_anonymous():
+    assert run("The recall covers 40,000 trucks, a Ford spokesperson said on Tuesday.").value == 0.0
+    assert [e.text for e in run("The recall covers 40,000 trucks. Officials said more could follow.").evidence] == [
+        "Officials said"
+    ]

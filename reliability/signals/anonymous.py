@@ -66,7 +66,8 @@ def build_cues(lexicon: Mapping[str, object]) -> Cues:
         Scanner(re.compile(rf"[Aa]ccording\s+to\s+(?:the\s+)?(?:[a-z-]+\s+){{0,3}}?(?P<name>{_NAME})"), frozenset({"according"})),
         *phrase_scanners(strings(lexicon, "named_only_patterns"), flags=0),
     ]
-    after_quote = Scanner(re.compile(rf"{verbs}\s+(?P<name>{_NAME})"), frozenset(filter(None, map(first_word, verb_list))))
+    # '..." said board chair Denise Okafor': a lowercase title may stand between the verb and the name.
+    after_quote = Scanner(re.compile(rf"{verbs}\s+(?:[a-z]+\s+){{0,3}}?(?P<name>{_NAME})"), frozenset(filter(None, map(first_word, verb_list))))
     idents = alternation(strings(lexicon, "identifying_prepositions"))
     return Cues(
         vague=tuple(vague),
@@ -108,14 +109,25 @@ def _vague_spans(text: str, cues: Cues) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for scanner in cues.vague:
         for m in scanner.finditer(text):
-            if cues.identifying.match(text, m.end()):
-                continue  # "analysts at Goldman Sachs say": the group is identified
+            if cues.identifying.match(text, m.end()) or _named_organisation_before(text, m.start(), cues.not_names):
+                continue  # "analysts at Goldman Sachs say", "a Ford spokesperson said": the group is identified
             spans.append((m.start(), m.end()))
     for m in cues.passive.finditer(text):
         participle = _PARTICIPLE_BEFORE.search(text, max(0, m.start() - 30), m.start())
         if participle:  # "scrutinized by historians", not "a report by experts" (a byline of sorts)
             spans.append((participle.start(), m.end()))
     return _merge(spans)
+
+
+_CAPITALISED_BEFORE = re.compile(r"(\S?)\s*\b([A-Z][\w&’'.-]*)\s+$")
+
+
+def _named_organisation_before(text: str, start: int, not_names: frozenset[str]) -> bool:
+    """A capitalised word right before the cue that is not just opening a sentence ("Ford spokesperson")."""
+    m = _CAPITALISED_BEFORE.search(text, max(0, start - 40), start)
+    if m is None or m.group(2).lower().strip(".’'") in not_names:
+        return False
+    return m.group(1) not in ("", ".", "!", "?", "”", '"', "\n")
 
 
 _PARTICIPLE_BEFORE = re.compile(r"\b[A-Za-z]+(?:ed|en)\s+$")
