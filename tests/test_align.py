@@ -23,8 +23,8 @@ The FNV union said its members had rejected a final offer of a 4.5 percent raise
 arguing that it did not keep pace with inflation and offered no guarantees against job losses as operators
 roll out remote-controlled cranes.
 
-Port authority spokesman Sander de Vries said about 40 container ships were waiting at anchor off the Dutch
-coast by midday and that the backlog could take more than a week to clear once work resumed. Shipping lines
+Port authority spokesman Sander de Vries said about 40 container ships were waiting at anchor
+off the Dutch coast by midday and that the backlog could take more than a week to clear once work resumed. Shipping lines
 Maersk and MSC told customers to expect delays of up to ten days on Asia-Europe routes.
 
 Terminal operators said in a joint statement that their offer was generous and that automation had created
@@ -38,8 +38,8 @@ offer. "Our members are not against technology, they are against being thrown aw
 outside the gates.
 """
 
-COPIED_PARAGRAPH = """Port authority spokesman Sander de Vries said about 40 container ships were waiting at anchor off the Dutch
-coast by midday and that the backlog could take more than a week to clear once work resumed. Shipping lines
+COPIED_PARAGRAPH = """Port authority spokesman Sander de Vries said about 40 container ships were waiting at anchor
+off the Dutch coast by midday and that the backlog could take more than a week to clear once work resumed. Shipping lines
 Maersk and MSC told customers to expect delays of up to ten days on Asia-Europe routes."""
 
 # A regional site's story that lifts one paragraph of the wire story word for word.
@@ -122,6 +122,21 @@ def test_verbatim_copy_is_found_with_exact_offsets() -> None:
     assert p.similarity > 0.9
 
 
+def test_copy_starting_mid_sentence_gets_word_exact_boundaries() -> None:
+    lifted = "about 40 container ships were waiting at anchor off the"
+    start = PORT_STORY.index(lifted)
+    end = PORT_STORY.index("Asia-Europe routes.") + len("Asia-Europe routes.")
+    suspicious = (
+        "Shipping through the Netherlands was disrupted again this week, and port officials counted "
+        + PORT_STORY[start:end]
+        + " Freight forwarders in Antwerp said they had no spare berths to offer."
+    )
+    (p,) = align(PORT_STORY, suspicious)
+    assert p.kind == "copy"
+    assert (p.a_start, p.a_end) == (start, end)
+    assert suspicious[p.b_start : p.b_end] == PORT_STORY[start:end]
+
+
 def test_reordered_synonym_swapped_copy_is_a_paraphrase() -> None:
     passages = align(PORT_STORY, REWORDED_STORY)
 
@@ -175,10 +190,10 @@ def test_params_come_from_config_and_bad_values_are_refused() -> None:
         AlignParams.from_mapping({"seed_cosin": 0.3})
 
 
-def _pan_case(folder: str, susp: str, src: str) -> tuple[str, str, list[tuple[int, int, int, int]]]:
+def _pan_case(folder: str, susp: str, src: str) -> tuple[str, str, list[tuple[int, ...]]]:
     truth = ET.parse(PAN / folder / f"{Path(susp).stem}-{Path(src).stem}.xml").getroot()
     cases = [
-        (int(f.get("this_offset", 0)), int(f.get("this_length", 0)), int(f.get("source_offset", 0)), int(f.get("source_length", 0)))
+        tuple(int(f.get(key, 0)) for key in ("this_offset", "this_length", "source_offset", "source_length"))
         for f in truth
         if f.get("name") == "plagiarism"
     ]

@@ -60,9 +60,8 @@ def test_run_writes_one_file_per_pair_and_scores_well(tmp_path: Path, jobs: int)
 
     assert len(list(out.glob("*.xml"))) == 10
     assert detections >= 6
-    score = subprocess.run(
-        [sys.executable, str(SCORER), str(PAN), str(out), "--pairs", str(pairs)], capture_output=True, text=True, check=True
-    ).stdout.split()
+    command = [sys.executable, str(SCORER), str(PAN), str(out), "--pairs", str(pairs)]
+    score = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
     plagdet, recall, precision = float(score[1]), float(score[3]), float(score[5])
     assert recall > 0.9 and precision > 0.8 and plagdet > 0.85
 
@@ -75,7 +74,8 @@ def test_cli_eval_pan_writes_detections_and_reports_missing_files(tmp_path: Path
 
     pairs = tmp_path / "pairs"
     pairs.write_text("suspicious-document00006.txt source-document00560.txt\n", encoding="utf-8")
-    args = ["eval", "pan", "--pairs", str(pairs), "--susp", str(PAN / "susp"), "--out", str(tmp_path / "out"), "--jobs", "1"]
+    args = ["eval", "pan", "--pairs", str(pairs), "--susp", str(PAN / "susp"), "--out", str(tmp_path / "out")]
+    args += ["--jobs", "1"]
 
     ok = CliRunner().invoke(cli, [*args, "--src", str(PAN / "src")])
     assert ok.exit_code == 0, ok.output
