@@ -86,3 +86,12 @@ def test_name_guess_across_suffixes_when_all_agree(registry):
 
 def test_company_suffixes_are_ignored_in_names(registry):
     assert registry.domain_for_name("Guardian News & Media Limited 2025") == "theguardian.com"
+
+
+def test_no_guess_when_lookalike_domains_disagree():
+    from reliability.outlets import OutletRating
+
+    registry = OutletRegistry({"dailyherald.com": OutletRating("dailyherald.com", 1),
+                               "dailyherald.news": OutletRating("dailyherald.news", -1)})
+    assert registry.domain_for_name("Daily Herald") is None
+    assert registry.lookup_name("Daily Herald").known is False
