@@ -24,8 +24,8 @@ arguing that it did not keep pace with inflation and offered no guarantees again
 roll out remote-controlled cranes.
 
 Port authority spokesman Sander de Vries said about 40 container ships were waiting at anchor
-off the Dutch coast by midday and that the backlog could take more than a week to clear once work resumed. Shipping lines
-Maersk and MSC told customers to expect delays of up to ten days on Asia-Europe routes.
+off the Dutch coast by midday and that the backlog could take more than a week to clear once work resumed.
+Shipping lines Maersk and MSC told customers to expect delays of up to ten days on Asia-Europe routes.
 
 Terminal operators said in a joint statement that their offer was generous and that automation had created
 more skilled jobs than it had replaced. They urged the union to return to the table.
@@ -39,8 +39,8 @@ outside the gates.
 """
 
 COPIED_PARAGRAPH = """Port authority spokesman Sander de Vries said about 40 container ships were waiting at anchor
-off the Dutch coast by midday and that the backlog could take more than a week to clear once work resumed. Shipping lines
-Maersk and MSC told customers to expect delays of up to ten days on Asia-Europe routes."""
+off the Dutch coast by midday and that the backlog could take more than a week to clear once work resumed.
+Shipping lines Maersk and MSC told customers to expect delays of up to ten days on Asia-Europe routes."""
 
 # A regional site's story that lifts one paragraph of the wire story word for word.
 COPYING_STORY = f"""Rotterdam strike leaves exporters counting the cost
@@ -123,7 +123,7 @@ def test_verbatim_copy_is_found_with_exact_offsets() -> None:
 
 
 def test_copy_starting_mid_sentence_gets_word_exact_boundaries() -> None:
-    lifted = "about 40 container ships were waiting at anchor off the"
+    lifted = "about 40 container ships were waiting"
     start = PORT_STORY.index(lifted)
     end = PORT_STORY.index("Asia-Europe routes.") + len("Asia-Europe routes.")
     suspicious = (
