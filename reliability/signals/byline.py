@@ -47,6 +47,8 @@ class Lexicon:
     relay_after: re.Pattern[str]
     beats: Mapping[str, tuple[re.Pattern[str] | None, tuple[str, ...]]]
     credit_patterns: tuple[re.Pattern[str], ...] = ()
+    agency_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # name as written -> (key, domain)
+    any_agency: re.Pattern[str] = re.compile(r"(?!)")  # every name in one pass over the text
 
     @classmethod
     def from_config(cls, config: Config) -> "Lexicon":
@@ -55,6 +57,8 @@ class Lexicon:
             parts={k: float(v) for k, v in lex.get("parts", {}).items()},
             staff_markers=frozenset(str(w).lower() for w in lex.get("staff_markers", [])),
             agency_patterns=tuple(_agency_patterns(lex.get("agencies", {}))),
+            agency_names=_agency_names(lex.get("agencies", {})),
+            any_agency=_any_name(_agency_names(lex.get("agencies", {}))),
             relay_before=_phrases(lex.get("relay_before", []), before=True),
             relay_after=_phrases(lex.get("relay_after", []), before=False),
             beats={k: _beat(v, f"{config.source}: lexicons.{NAME}.beats.{k}.name_pattern") for k, v in lex.get("beats", {}).items()},
@@ -75,6 +79,19 @@ def _agency_patterns(agencies: Mapping[str, Any]) -> Iterable[tuple[str, str, re
             # Case-sensitive on purpose: "AP" and "RT" are agencies, "ap" and "rt" are not.
             alternation = "|".join(re.escape(n) for n in names)
             yield key, str(entry["domain"]), re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+
+
+def _agency_names(agencies: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    return {str(n): (key, str(e["domain"])) for key, e in agencies.items() if e.get("domain") for n in e.get("names", [])}
+
+
+def _any_name(names: Mapping[str, tuple[str, str]]) -> re.Pattern[str]:
+    if not names:
+        return re.compile(r"(?!)")
+    ordered = sorted(names, key=len, reverse=True)
+    # The leading class lets the scan skip most positions cheaply: a name can only start with one of these letters.
+    first = "".join(sorted({re.escape(n[0]) for n in ordered}))
+    return re.compile(rf"(?=[{first}])(?<![\w-])(?:{'|'.join(re.escape(n) for n in ordered)})(?![\w-])")
 
 
 def _phrases(phrases: Sequence[str], *, before: bool) -> re.Pattern[str]:
@@ -244,11 +261,13 @@ def _credit_lines(doc: Document, lex: Lexicon, registry: OutletRegistry) -> list
 
 def _agencies(text: str, lex: Lexicon, registry: OutletRegistry) -> list[Agency]:
     seen: dict[str, Agency] = {}
-    for key, domain, pattern in lex.agency_patterns:
-        for m in pattern.finditer(text):
-            dateline = _in_dateline(text, m.start(), m.end())
-            if key not in seen and (dateline or _relayed(text, m.start(), m.end(), lex)):
-                seen[key] = Agency(key, m.group(), registry.lookup_domain(domain), m.span(), dateline)
+    for m in lex.any_agency.finditer(text):
+        key, domain = lex.agency_names[m.group()]
+        if key in seen:
+            continue
+        dateline = _in_dateline(text, m.start(), m.end())
+        if dateline or _relayed(text, m.start(), m.end(), lex):
+            seen[key] = Agency(key, m.group(), registry.lookup_domain(domain), m.span(), dateline)
     return sorted(seen.values(), key=lambda a: a.span)
 
 
