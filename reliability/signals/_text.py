@@ -183,45 +183,45 @@ def excerpt(text: str, start: int, end: int, limit: int = 80) -> str:
 
 @dataclass(frozen=True)
 class CueSet:
-    """Several kinds of cue compiled into one regex; each match knows its kind's note.
+    """Several kinds of cue; each match knows its kind's note.
 
     Built from lexicon tables of the form ``{kind: {"note": "...", "cues": [...]}}``. ``whole_line`` cues
-    count only when they fill a line by themselves ("Related Articles" as a heading, not in a sentence).
+    count only when they fill a line by themselves ("Related Articles" as a heading, not in a sentence) and are
+    tried only at line starts; other cues are tried at the word starts that can begin them (:class:`Scanner`).
     """
 
-    pattern: re.Pattern[str] | None
-    notes: Mapping[str, str]
+    scanners: tuple[tuple[Scanner, str], ...]  # (scanner, note)
+    whole_line: bool
 
     @classmethod
-    def build(cls, tables: Mapping[str, object], *, whole_line: bool = False, prefix: str = "k") -> "CueSet":
-        parts, notes = [], {}
-        for i, (kind, table) in enumerate(sorted(tables.items())):
+    def build(cls, tables: Mapping[str, object], *, whole_line: bool = False) -> "CueSet":
+        scanners = []
+        for kind, table in sorted(tables.items()):
             if not isinstance(table, Mapping):
                 continue
-            cues = sorted({phrase_regex(c) for c in strings(table, "cues") if c.strip()}, key=len, reverse=True)
-            if not cues:
-                continue
-            group = f"{prefix}{i}"
-            notes[group] = str(table.get("note", kind))
-            parts.append(f"(?P<{group}>" + "|".join(cues) + ")")
-        if not parts:
-            return cls(None, notes)
-        body = "|".join(parts)
-        if whole_line:
-            regex = r"(?m)^[ \t•·|*>#-]*(?:" + body + r")[ \t.:!|]*$"
-        else:
-            regex = r"(?<![\w-])(?:" + body + r")(?![\w-])"
-        return cls(re.compile(regex, re.IGNORECASE), notes)
+            cues = strings(table, "cues")
+            note = str(table.get("note", kind))
+            if whole_line and cues:
+                line = re.compile(r"[ \t•·|*>#-]*(" + alternation(cues) + r")[ \t.:!|]*(?:\n|$)", re.IGNORECASE)
+                scanners.append((Scanner(line, None), note))
+            elif cues:
+                scanners += [(scanner, note) for scanner in phrase_scanners(cues)]
+        return cls(tuple(scanners), whole_line)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, note) of every cue, spans trimmed to the cue itself."""
-        if self.pattern is None:
-            return []
         out = []
-        for m in self.pattern.finditer(text):
-            group = next(g for g in self.notes if m.start(g) != -1)
-            out.append((m.start(group), m.end(group), self.notes.get(group, "")))
-        return out
+        starts = [0, *(m.end() for m in _NEWLINE.finditer(text))] if self.whole_line else []
+        for scanner, note in self.scanners:
+            if self.whole_line:
+                found = (scanner.pattern.match(text, start) for start in starts)
+                out += [(m.start(1), m.end(1), note) for m in found if m is not None]
+            else:
+                out += [(m.start(), m.end(), note) for m in scanner.finditer(text)]
+        return sorted(out)
+
+
+_NEWLINE = re.compile(r"\n")
 
 
 # Word starts, found once per text and shared by the signals: matching a lexicon only where a word begins
@@ -258,9 +258,12 @@ class Scanner:
 
     pattern: re.Pattern[str]
     first_words: frozenset[str] | None
+    anywhere: bool = False  # a free regular expression: it may start with a digit or a sign, so scan it all
 
     def finditer(self, text: str, *, capitalised: bool = False) -> list[re.Match[str]]:
         """Non-overlapping matches, left to right; ``capitalised`` tries only words starting in uppercase."""
+        if self.anywhere:
+            return [m for m in self.pattern.finditer(text) if m.end() > m.start()]
         index = word_index(text)
         if self.first_words is None:
             candidates: Iterable[int] = index.capitalised if capitalised else index.offsets
@@ -291,7 +294,7 @@ def first_word(phrase: str) -> str | None:
 
 
 def phrase_scanners(phrases: Iterable[str], *, flags: int = re.IGNORECASE) -> list[Scanner]:
-    """Scanners for a lexicon: literal phrases keyed by their first word, "re:" entries tried at every word."""
+    """Scanners for a lexicon: literal phrases keyed by their first word, "re:" entries scanned everywhere."""
     items = [p for p in phrases if p.strip()]
     literal = [p for p in items if first_word(p) is not None]
     regexes = [p for p in items if first_word(p) is None]
@@ -303,5 +306,5 @@ def phrase_scanners(phrases: Iterable[str], *, flags: int = re.IGNORECASE) -> li
     if regexes:
         pattern = compile_phrases(regexes, flags=flags)
         assert pattern is not None
-        out.append(Scanner(pattern, None))
+        out.append(Scanner(pattern, None, anywhere=True))
     return out

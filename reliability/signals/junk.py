@@ -19,8 +19,8 @@ def _cue_sets(ctx: SignalContext) -> tuple[CueSet, CueSet]:
     line = lexicon.get("line", {})
     inline = lexicon.get("inline", {})
     return (
-        CueSet.build(line if isinstance(line, dict) else {}, whole_line=True, prefix="l"),
-        CueSet.build(inline if isinstance(inline, dict) else {}, prefix="i"),
+        CueSet.build(line if isinstance(line, dict) else {}, whole_line=True),
+        CueSet.build(inline if isinstance(inline, dict) else {}),
     )
 
 
