@@ -41,42 +41,53 @@ class Cues:
 
 
 def build_cues(lexicon: Mapping[str, object]) -> Cues:
-    speakers = strings(lexicon, "vague_speakers")
-    modifiers = strings(lexicon, "vague_modifiers")
-    verb_list = strings(lexicon, "reporting_verbs")
-    quantifiers = {"many", "some", "others", "few", "most", "everyone", "somebody", "someone", "people"}
-    role_nouns = alternation(s for s in speakers if s.lower() not in quantifiers)
-    who = alternation(speakers)
-    mods = r"(?:" + alternation(modifiers) + r"\s+){0,3}"
     aux = r"(?:" + alternation(strings(lexicon, "auxiliaries")) + r"\s+){0,3}"
+    verb_list = strings(lexicon, "reporting_verbs")
     verbs = alternation(verb_list)
-    # "supporters of the Ukrainian president": up to three words, none ending a sentence.
-    qualifier = r"(?:\s+(?:of|in|across|on|around|close\s+to|familiar\s+with)(?:\s+(?!and\b|or\b)[\w’'-]+){1,3}?)?"
-    subject_starts = {first_word(w) for w in [*speakers, *modifiers]} - {None}
-    vague = [
-        # "critics argue", "supporters of the Ukrainian president counter", "Western officials maintain"
-        Scanner(_ci(rf"{mods}{who}{qualifier}\s+{aux}{verbs}\b"), frozenset(subject_starts)),  # type: ignore[arg-type]
-        # "citing Ukrainian officials", "according to unnamed sources"
-        Scanner(_ci(rf"(?:citing|quoting|according\s+to)\s+{mods}{role_nouns}\b"), frozenset({"citing", "quoting", "according"})),
-        *phrase_scanners(strings(lexicon, "weasel_phrases")),
-    ]
-    passive = Scanner(_ci(rf"by\s+{mods}{role_nouns}(?:\s+(?:and|or)\s+{mods}{role_nouns})?(?:\s+alike)?\b"), frozenset({"by"}))
-    named = [
+    vague, passive = _vague_scanners(lexicon, aux, verbs)
+    named = (
         Scanner(re.compile(rf"(?<![\w’'-])(?P<name>{_NAME}){_ORG_HEAD}\s+{aux}{verbs}\b"), None),
-        Scanner(re.compile(rf"[Aa]ccording\s+to\s+(?:the\s+)?(?:[a-z-]+\s+){{0,3}}?(?P<name>{_NAME})"), frozenset({"according"})),
+        Scanner(re.compile(rf"[Aa]ccording\s+to\s+(?:the\s+)?(?:[a-z-]+\s+){{0,3}}?(?P<name>{_NAME})"),
+                _words("according")),
         *phrase_scanners(strings(lexicon, "named_only_patterns"), flags=0),
-    ]
+    )
     # '..." said board chair Denise Okafor': a lowercase title may stand between the verb and the name.
-    after_quote = Scanner(re.compile(rf"{verbs}\s+(?:[a-z]+\s+){{0,3}}?(?P<name>{_NAME})"), frozenset(filter(None, map(first_word, verb_list))))
+    after_quote = re.compile(rf"{verbs}\s+(?:[a-z]+\s+){{0,3}}?(?P<name>{_NAME})")
     idents = alternation(strings(lexicon, "identifying_prepositions"))
     return Cues(
-        vague=tuple(vague),
+        vague=vague,
         passive=passive,
-        named=tuple(named),
-        after_quote=after_quote,
+        named=named,
+        after_quote=Scanner(after_quote, frozenset(filter(None, map(first_word, verb_list)))),
         not_names=frozenset(w.lower() for w in strings(lexicon, "not_names")),
         identifying=re.compile(rf"\s+{idents}\s+[A-Z]"),
     )
+
+
+def _vague_scanners(lexicon: Mapping[str, object], aux: str, verbs: str) -> tuple[tuple[Scanner, ...], Scanner]:
+    speakers = strings(lexicon, "vague_speakers")
+    modifiers = strings(lexicon, "vague_modifiers")
+    quantifiers = {w.lower() for w in strings(lexicon, "quantifiers")}
+    role_nouns = alternation(s for s in speakers if s.lower() not in quantifiers)
+    who = alternation(speakers)
+    mods = r"(?:" + alternation(modifiers) + r"\s+){0,3}"
+    # "supporters of the Ukrainian president": up to three words, none ending a sentence.
+    qualifier = r"(?:\s+(?:of|in|across|on|around|close\s+to|familiar\s+with)(?:\s+(?!and\b|or\b)[\w’'-]+){1,3}?)?"
+    subject_starts = frozenset(filter(None, map(first_word, [*speakers, *modifiers])))
+    vague = (
+        # "critics argue", "supporters of the Ukrainian president counter", "Western officials maintain"
+        Scanner(_ci(rf"{mods}{who}{qualifier}\s+{aux}{verbs}\b"), subject_starts),
+        # "citing Ukrainian officials", "according to unnamed sources"
+        Scanner(_ci(rf"(?:citing|quoting|according\s+to)\s+{mods}{role_nouns}\b"), _words("citing quoting according")),
+        *phrase_scanners(strings(lexicon, "weasel_phrases")),
+    )
+    # "scrutinized by historians and policymakers alike"; the participle before "by" is checked separately.
+    passive = _ci(rf"by\s+{mods}{role_nouns}(?:\s+(?:and|or)\s+{mods}{role_nouns})?(?:\s+alike)?\b")
+    return vague, Scanner(passive, _words("by"))
+
+
+def _words(words: str) -> frozenset[str]:
+    return frozenset(words.split())
 
 
 def _ci(pattern: str) -> re.Pattern[str]:
@@ -137,7 +148,9 @@ _QUOTE_OR_COMMA_BEFORE = re.compile(r"[,”\"]\s*$")
 def _named_spans(text: str, cues: Cues, vague: list[tuple[int, int]]) -> list[tuple[int, int]]:
     matches = [m for scanner in cues.named for m in scanner.finditer(text, capitalised=scanner.first_words is None)]
     matches += [
-        m for m in cues.after_quote.finditer(text) if _QUOTE_OR_COMMA_BEFORE.search(text, max(0, m.start() - 3), m.start())
+        m
+        for m in cues.after_quote.finditer(text)
+        if _QUOTE_OR_COMMA_BEFORE.search(text, max(0, m.start() - 3), m.start())
     ]
     spans: list[tuple[int, int]] = []
     for m in matches:
