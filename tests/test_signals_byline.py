@@ -279,3 +279,11 @@ def test_a_broken_pattern_in_a_user_lexicon_names_the_key():
     config = load_config(overrides={"lexicons": {"byline_origin": {"credit_patterns": ["(?P<name>unclosed"]}}})
     with pytest.raises(ConfigError, match=r"credit_patterns\[0\]"):
         byline.compute(from_text(WIRE, "x"), SignalContext(config))
+
+
+def test_agencies_named_in_cyrillic(ctx):
+    text = ("Песков: переговоры невозможны\n\nПесков заявил журналистам, что переговоры пока невозможны, сообщает ТАСС. "
+            "Об этом также пишет РИА Новости со ссылкой на источники в Кремле.\n")
+    signal = byline.compute(from_text(text, "ru"), ctx)
+    assert {a["domain"] for a in signal.details["agencies"]} == {"tass.com", "ria.ru"}
+    assert signal.details["parts"]["agencies"] == pytest.approx(0.5)
