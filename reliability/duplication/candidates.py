@@ -32,7 +32,7 @@ import Stemmer
 import xxhash
 from wordfreq import top_n_list
 
-from .minhash import SignatureScheme, TokenHasher, combine, grouped_signatures, tokens
+from .minhash import SignatureScheme, TokenHasher, combine, grouped_signatures, signatures, tokens
 from .params import DuplicationParams
 
 log = logging.getLogger(__name__)
@@ -106,9 +106,27 @@ class ViewSignatures:
 
 @dataclass(frozen=True, slots=True)
 class BatchSignatures:
-    shingles: ViewSignatures  # word 3-grams: windows and documents
-    stem_pairs: ViewSignatures  # neighbouring content-stem pairs: windows and documents
+    shingles: ViewSignatures  # word 3-grams without the batch's boilerplate: windows and documents
+    stem_pairs: ViewSignatures  # neighbouring content-stem pairs, same filtering: windows and documents
     shingle_hashes: tuple[np.ndarray, ...]  # word k-gram hashes per document (reused by the repetition finder)
+    documents: np.ndarray  # (n_docs, num_perm) signatures of all word 3-grams: what the history store records
+
+
+def drop_common(hash_arrays: Sequence[np.ndarray], max_docs: int) -> list[np.ndarray]:
+    """Remove hashes found in more than ``max_docs`` documents of the batch.
+
+    Text shared by that many articles is boilerplate (newsletter prompts, legal notices, share widgets) or a stock
+    phrase; it says nothing about copying, and windows straddling it would pair every article carrying it.
+    """
+    if len(hash_arrays) <= max_docs:
+        return list(hash_arrays)
+    uniques = [np.unique(h) for h in hash_arrays]
+    values, counts = np.unique(np.concatenate(uniques), return_counts=True)
+    common = values[counts > max_docs]
+    if len(common) == 0:
+        return list(hash_arrays)
+    log.info("ignoring %d word sequences found in more than %d articles (boilerplate)", len(common), max_docs)
+    return [h[~np.isin(h, common)] for h in hash_arrays]
 
 
 def windowed_signatures(hash_arrays: Sequence[np.ndarray], block: int, scheme: SignatureScheme) -> ViewSignatures:
@@ -151,11 +169,11 @@ def batch_signatures(
         content_arrays.append(content_hasher(words))
     half_window = max(1, params.window_shingles // 2)
     half_para = max(1, params.paraphrase_window_words // 2)
-    return BatchSignatures(
-        windowed_signatures(shingle_arrays, half_window, scheme),
-        windowed_signatures([stem_pairs(c) for c in content_arrays], half_para, scheme),
-        tuple(shingle_arrays),
-    )
+    kept = drop_common(shingle_arrays, params.max_bucket)
+    shingles = windowed_signatures(kept, half_window, scheme)
+    unfiltered = shingles.docs if all(len(k) == len(h) for k, h in zip(kept, shingle_arrays)) else signatures(shingle_arrays, scheme)
+    pairs = drop_common([stem_pairs(c) for c in content_arrays], params.max_bucket)
+    return BatchSignatures(shingles, windowed_signatures(pairs, half_para, scheme), tuple(shingle_arrays), unfiltered)
 
 
 def stem_pairs(content: np.ndarray) -> np.ndarray:
@@ -181,42 +199,43 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
 def colliding_pairs(
     sigs: np.ndarray, owners: np.ndarray, bands: int, rows: int, max_bucket: int, min_hits: int = 1
 ) -> np.ndarray:
-    """Distinct document pairs (i < j) whose rows share a bucket in at least ``min_hits`` (band, row pair) events.
+    """Distinct document pairs (i < j) owning two rows that share a bucket in at least ``min_hits`` bands.
 
-    One chance collision is likely somewhere when two long documents have dozens of windows each; real reuse makes
-    the matching windows collide in many bands at once, so counting hits keeps recall and drops the noise.
+    Requiring several bands for the *same* pair of windows estimates that pair's similarity, rather than counting
+    chance collisions, which grow with the number of windows: two long pages have thousands of window pairs.
     Buckets holding more than ``max_bucket`` documents are skipped: text shared by that many articles in one batch
     is boilerplate (a newsletter prompt, a legal notice), not reuse worth aligning pair by pair.
     """
     keys = band_keys(sigs, bands, rows)
     found: list[np.ndarray] = []
-    skipped = 0
     for band in range(bands):
-        order = np.argsort(keys[:, band], kind="stable")
-        k = keys[order, band]
-        o = owners[order]
-        cut = np.flatnonzero(k[1:] != k[:-1]) + 1
-        starts = np.concatenate(([0], cut))
-        sizes = np.diff(np.append(starts, len(k)))
-        two = starts[sizes == 2]
-        found.append(np.stack((o[two], o[two + 1]), axis=1))
-        for s, size in zip(starts[sizes > 2], sizes[sizes > 2]):
-            members = np.unique(o[s : s + size])
-            if len(members) > max_bucket:
-                skipped += 1
-                continue
-            if len(members) > 1:
-                found.append(np.array(list(combinations(members.tolist(), 2)), dtype=np.int64))
-    if skipped:
-        log.info("skipped %d LSH buckets shared by more than %d documents (boilerplate)", skipped, max_bucket)
+        found += _band_row_pairs(keys[:, band], owners, max_bucket)
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found).astype(np.int64)
-    pairs = np.sort(pairs[pairs[:, 0] != pairs[:, 1]], axis=1)
-    if len(pairs) == 0:
-        return pairs
-    unique, counts = np.unique(pairs, axis=0, return_counts=True)
-    return unique[counts >= min_hits]
+    row_pairs = np.concatenate(found)
+    if min_hits > 1:
+        row_pairs, hits = np.unique(row_pairs, axis=0, return_counts=True)
+        row_pairs = row_pairs[hits >= min_hits]
+    pairs = np.sort(owners[row_pairs], axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    return np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), dtype=np.int64)
+
+
+def _band_row_pairs(keys: np.ndarray, owners: np.ndarray, max_bucket: int) -> list[np.ndarray]:
+    """(row, row) index pairs sharing a bucket in one band, rows of one document excluded."""
+    order = np.argsort(keys, kind="stable")
+    k = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
+    sizes = np.diff(np.append(starts, len(k)))
+    two = starts[sizes == 2]
+    out = [np.stack((order[two], order[two + 1]), axis=1)]
+    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+        members = order[start : start + size]
+        if len(np.unique(owners[members])) > max_bucket:
+            continue
+        out.append(np.array(list(combinations(sorted(members.tolist()), 2)), dtype=np.int64))
+    out = [np.sort(p, axis=1) for p in out if len(p)]
+    return [p[owners[p[:, 0]] != owners[p[:, 1]]] for p in out]
 
 
 def candidate_pairs(sigs: BatchSignatures, scheme: SignatureScheme, params: DuplicationParams) -> np.ndarray:

@@ -23,7 +23,7 @@ class DuplicationParams:
     min_band_hits: int = 3
     window_shingles: int = 50
     passage_paraphrase_threshold: float = 0.2
-    passage_paraphrase_min_band_hits: int = 4
+    passage_paraphrase_min_band_hits: int = 3
     paraphrase_window_words: int = 30
     lsh_recall: float = 0.9
     paraphrase_stopwords: int = 150
