@@ -12,6 +12,8 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reliability import load_config
 from reliability.model import (
@@ -22,10 +24,13 @@ from reliability.model import (
     Match,
     Metadata,
     Passage,
+    Repetition,
     Signal,
     Skipped,
 )
-from reliability.report.html import render_html, signal_colour, view
+from reliability.report.html import render_html, safe_url, signal_colour, view
+from reliability.report.markdown import render_markdown
+from reliability.report.table import render_table_text
 from reliability.score import rank, score_article
 from test_report_browser import needs_chromium, open_in_chromium
 
@@ -175,3 +180,44 @@ def test_control_csp_alone_still_blocks_execution(tmp_path: Path) -> None:
     visit = open_in_chromium(path, tmp_path)
     assert "pwned" not in visit.title
     assert any("Content Security Policy" in line for line in visit.console)
+
+
+_TEMPLATE_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "span", "code", "div", "nav",
+    "a", "main", "section", "table", "thead", "tbody", "tr", "th", "td", "svg", "rect", "ul", "li", "mark", "sup",
+    "article", "dl", "dt", "dd", "strong", "details", "summary", "ol", "blockquote", "footer",
+}  # fmt: skip
+_NASTY = st.sampled_from(
+    [SCRIPT, IMG, ATTR, "javascript:alert(1)", "</textarea><svg onload=alert(1)>", "{{ 7*7 }}", "]]>", "<!--", "\x00", "\x1b[2J", "\u202e", "|", "`"]
+)
+_TEXT = st.lists(st.one_of(_NASTY, st.text(max_size=20)), max_size=6).map("".join)
+
+
+@given(text=_TEXT, title=_TEXT, note=_TEXT, url=_TEXT, span=st.tuples(st.integers(-5, 300), st.integers(-5, 300)))
+@settings(max_examples=60, deadline=None)
+def test_any_article_content_yields_only_the_templates_own_elements(
+    text: str, title: str, note: str, url: str, span: tuple[int, int]
+) -> None:
+    start, end = span
+    doc = Document(title or "id", text, Metadata(title=title, url=url, outlet=note, author=title))
+    ev = Evidence(start, end, text[max(start, 0) : max(end, 0)], note)
+    sig = Signal("anonymous_framing", 0.5, (ev,), note, {"agencies": [{"name": title, "domain": url, "rating": note}]})
+    match = Match(doc.id, "other", "quote", 0.5, (Passage(start, end, 0, 3, "quote", 0.5),), history={"outlet": note})
+    batch = BatchResult(
+        rank([score_article(doc, [sig], load_config())]),
+        DuplicationResult(matches=(match,), repetitions=(Repetition(doc.id, (start, end), (0, 2), 0.9),)),
+        (Skipped(url, note),),
+    )
+    page = render_html(batch)
+    found = _elements(page)
+    assert set(found.tags) <= _TEMPLATE_TAGS
+    assert not [k for k, _ in found.attrs if k.startswith("on")]
+    external = {v for k, v in found.attrs if k in ("href", "src") and not v.startswith("#")}
+    assert external <= {safe_url(url)}  # the article's own URL, and only when it is http(s)
+    if "{{ 7*7 }}" in text:
+        assert "{{ 7*7 }}" in page  # shown as typed, never evaluated
+    # The other human formats take the same input without failing and without passing markup or escapes through.
+    # Code spans (ids, paths) are shown literally by every Markdown renderer: only text outside them can be markup.
+    md = re.sub(r"(`+) .*? \1", "", render_markdown(batch))
+    assert "<script" not in md and "<img" not in md and "<svg" not in md
+    assert "\x1b" not in render_table_text(batch, verbose=True)
