@@ -142,6 +142,8 @@ def score(
     store = open_store(config, store_path, index_spec) if use_history else None
     try:
         batch = _with_progress(lambda progress: score_and_record(paths, config, store, progress=progress)[0], quiet)
+    except ConfigError as exc:  # a lexicon or parameter only checked when a signal first compiles it
+        raise ReliabilityError(str(exc)) from None
     finally:
         if store is not None:
             store.close()

@@ -113,3 +113,12 @@ def test_fail_on_exit_codes(tmp_path, seeds_dir):
     lenient = tmp_path / "lenient.toml"
     lenient.write_text("[triage]\naccept = 0\nreview = 0\n")
     assert run("score", str(seeds_dir), "--config", str(lenient), "--fail-on", "review", "-q", "-f", "json").exit_code == ExitStatus.OK
+
+
+def test_exit_2_on_broken_lexicon_regex(tmp_path, seeds_dir):
+    # A user's lexicon is compiled lazily while scoring; a bad pattern is a config error, not a traceback.
+    bad = tmp_path / "bad-lexicon.toml"
+    bad.write_text('[lexicons.byline_origin]\ncredit_patterns = ["(?P<name>unclosed"]\n')
+    result = run("score", str(seeds_dir), "--config", str(bad), "--no-history", "-f", "json")
+    assert result.exit_code == ExitStatus.ERROR
+    assert "Traceback" not in result.output
