@@ -210,10 +210,18 @@ def _with_summaries(pair: _Pair, base: list[Passage]) -> list[Passage]:
 
 
 def _adjacent_groups(passages: list[Passage], pb: Prepared, gap: int) -> list[list[Passage]]:
-    """Runs of passages that follow each other in b with at most ``gap`` whole sentences between them."""
+    """Runs of reworded passages that follow each other in b with at most ``gap`` whole sentences between them.
+
+    A copy stays on its own: two copied stretches side by side are two copies, whatever their distance in a.
+    """
     groups: list[list[Passage]] = []
     for p in sorted(passages, key=lambda p: p.b_start):
-        if groups and pb.sentence_at(p.b_start) - pb.sentence_at(groups[-1][-1].b_end - 1) - 1 <= gap:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and "copy" not in (p.kind, last.kind)
+            and pb.sentence_at(p.b_start) - pb.sentence_at(last.b_end - 1) - 1 <= gap
+        ):
             groups[-1].append(p)
         else:
             groups.append([p])
