@@ -430,10 +430,10 @@ def test_quiet_signals_are_named_in_one_line_not_a_table_row(batch: BatchResult,
 
 
 def test_outlet_column_only_when_some_article_names_an_outlet(batch: BatchResult, page: str) -> None:
-    assert "<th>Outlet</th>" in page and "<td>CryptoNewsHub</td>" in page
+    assert ">Outlet</th>" in page and '<td class="col-outlet">CryptoNewsHub</td>' in page
     # 000 and 002 name no outlet, neither in metadata nor through byline_origin.
     plain = BatchResult(rank([replace(a, rank=0) for a in batch.articles if a.document.id[:3] in ("000", "002")]))
-    assert "<th>Outlet</th>" not in render_html(plain)
+    assert ">Outlet</th>" not in render_html(plain)
 
 
 def test_articles_sharing_an_id_each_show_their_own_text() -> None:
