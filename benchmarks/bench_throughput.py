@@ -299,9 +299,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--timeout", type=float, default=3600, help="seconds before a run is killed")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = ap.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
     if not RELIABILITY.exists() and shutil.which("reliability") is None:
         sys.exit("the reliability command is not installed next to this Python")
-    print(f"cpus {os.cpu_count()}, command: {' '.join(score_command(Path('CORPUS.jsonl'), 'jsonl'))} > /dev/null")
+    print(f"cpus {os.cpu_count()}, command: {' '.join(score_command(args.out / 'CORPUS.jsonl', 'jsonl'))} > /dev/null")
     tiny, _ = corpus.write(1, args.out, args.seed)
     startup = run_process(score_command(tiny, "jsonl"), subprocess.DEVNULL, args.timeout)
     print(f"start-up: one article takes {startup.seconds:.2f}s wall (imports, config, exit)")
