@@ -124,3 +124,11 @@ def test_batch_where_everything_was_skipped_says_so() -> None:
     md = render_markdown(BatchResult((), skipped=(Skipped("scan.pdf", "not a text, HTML or JSONL file"),)))
     assert "No article could be scored." in md and "|--:|" not in md and "## Articles" not in md
     assert "- ` scan.pdf `: not a text, HTML or JSONL file" in md
+
+
+def test_http_links_cannot_break_out_of_their_autolink() -> None:
+    text = "The council approved the budget on Tuesday after a long debate, officials said."
+    url = "https://news.example/a b>\n<script>x</script>`c`"
+    doc = Document("link", text, Metadata(url=url))
+    md = render_markdown(BatchResult(rank([score_article(doc, [], load_config())])))
+    assert "- **URL:** <https://news.example/a%20b%3E%0A%3Cscript%3Ex%3C/script%3E%60c%60>" in md

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from typing import Any, Iterable, Mapping
+from urllib.parse import quote
 
 from ..model import TRIAGE_ORDER, BatchResult
 from .data import batch_data
@@ -52,8 +53,9 @@ def _link(url: str | None) -> str:
     href = safe_url(url)
     if href is None:
         return md_text(url)
-    # <...> autolink form: the address cannot break out of the link; spaces and angle brackets are percent-encoded.
-    return "<" + href.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E") + ">"
+    # <...> autolink form. Whitespace, angle brackets, quotes and backticks are percent-encoded, so the address
+    # can neither end the link early nor break the line it sits on.
+    return "<" + quote(href, safe=":/?#[]@!$&'()*+,;=%~") + ">"
 
 
 def _summary(data: Mapping[str, Any], limits: Mapping[str, float] | None) -> list[str]:
