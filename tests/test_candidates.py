@@ -88,3 +88,15 @@ def test_boilerplate_shared_by_many_articles_is_not_paired() -> None:
     params = DuplicationParams(max_bucket=20)
     sigs = batch_signatures(texts, SCHEME, params)
     assert len(candidate_pairs(sigs, SCHEME, params)) < 10
+
+
+def test_history_signatures_ignore_batch_boilerplate_filtering() -> None:
+    # The store compares signatures across runs, so they must not depend on what else was in the batch.
+    from reliability.duplication.minhash import text_signatures
+
+    footer = "Sign up for our newsletter to get the day's top stories in your inbox every morning. "
+    texts = [t[:2000] + "\n\n" + footer for t in _pan_texts(60)]
+    params = DuplicationParams(max_bucket=20)
+    sigs = batch_signatures(texts, SCHEME, params)
+    assert sigs.filtered
+    assert np.array_equal(sigs.documents(SCHEME), text_signatures(texts, SCHEME))

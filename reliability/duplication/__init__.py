@@ -179,7 +179,8 @@ def _repetitions(docs: Sequence[Document], sigs: BatchSignatures, params: Duplic
 
 
 def _history_matches(engine: _Engine, sigs: BatchSignatures, history: History) -> list[Match]:
-    rows = history.candidates(sigs.documents)
+    documents = sigs.documents(engine.scheme)
+    rows = history.candidates(documents)
     batch_ids = {o.id for o in engine.origins}
     wanted = sorted({sid for row in rows for sid in row} - batch_ids)
     stored = {s.id: s for s in history.fetch(wanted)} if wanted else {}
@@ -188,7 +189,7 @@ def _history_matches(engine: _Engine, sigs: BatchSignatures, history: History) -
         doc = engine.origins[i]
         for sid in row:
             if sid in stored:
-                m = _history_match(engine, stored[sid], doc, sigs.documents[i])
+                m = _history_match(engine, stored[sid], doc, documents[i])
                 if m is not None:
                     matches.append(m)
     return matches

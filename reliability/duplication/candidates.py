@@ -108,8 +108,12 @@ class ViewSignatures:
 class BatchSignatures:
     shingles: ViewSignatures  # word 3-grams without the batch's boilerplate: windows and documents
     stem_pairs: ViewSignatures  # neighbouring content-stem pairs, same filtering: windows and documents
-    shingle_hashes: tuple[np.ndarray, ...]  # word k-gram hashes per document (reused by the repetition finder)
-    documents: np.ndarray  # (n_docs, num_perm) signatures of all word 3-grams: what the history store records
+    shingle_hashes: tuple[np.ndarray, ...]  # all word k-gram hashes per document (repetition finder, history)
+    filtered: bool  # did boilerplate filtering remove anything (then shingles.docs differ from full signatures)
+
+    def documents(self, scheme: SignatureScheme) -> np.ndarray:
+        """(n_docs, num_perm) signatures of all word 3-grams: what the history store records and is queried with."""
+        return signatures(self.shingle_hashes, scheme) if self.filtered else self.shingles.docs
 
 
 def drop_common(hash_arrays: Sequence[np.ndarray], max_docs: int) -> list[np.ndarray]:
@@ -118,15 +122,22 @@ def drop_common(hash_arrays: Sequence[np.ndarray], max_docs: int) -> list[np.nda
     Text shared by that many articles is boilerplate (newsletter prompts, legal notices, share widgets) or a stock
     phrase; it says nothing about copying, and windows straddling it would pair every article carrying it.
     """
-    if len(hash_arrays) <= max_docs:
+    n = len(hash_arrays)
+    if n <= max_docs:
         return list(hash_arrays)
-    uniques = [np.unique(h) for h in hash_arrays]
-    values, counts = np.unique(np.concatenate(uniques), return_counts=True)
-    common = values[counts > max_docs]
-    if len(common) == 0:
+    lengths = np.fromiter((len(h) for h in hash_arrays), dtype=np.int64, count=n)
+    everything = np.concatenate(hash_arrays)
+    values, inverse = np.unique(everything, return_inverse=True)
+    owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    # distinct (value, document) pairs, counted per value = document frequency, in two sorts for the whole batch
+    doc_freq = np.bincount(np.unique(inverse.astype(np.int64) * n + owner) // n, minlength=len(values))
+    keep = doc_freq[inverse] <= max_docs
+    if keep.all():
         return list(hash_arrays)
-    log.info("ignoring %d word sequences found in more than %d articles (boilerplate)", len(common), max_docs)
-    return [h[~np.isin(h, common)] for h in hash_arrays]
+    log.info("ignoring %d word sequences found in more than %d articles (boilerplate)", (doc_freq > max_docs).sum(), max_docs)
+    kept_before = np.concatenate(([0], np.cumsum(keep)))
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    return np.split(everything[keep], kept_before[offsets[1:-1]])
 
 
 def windowed_signatures(hash_arrays: Sequence[np.ndarray], block: int, scheme: SignatureScheme) -> ViewSignatures:
@@ -170,10 +181,14 @@ def batch_signatures(
     half_window = max(1, params.window_shingles // 2)
     half_para = max(1, params.paraphrase_window_words // 2)
     kept = drop_common(shingle_arrays, params.max_bucket)
-    shingles = windowed_signatures(kept, half_window, scheme)
-    unfiltered = shingles.docs if all(len(k) == len(h) for k, h in zip(kept, shingle_arrays)) else signatures(shingle_arrays, scheme)
+    filtered = any(len(k) != len(h) for k, h in zip(kept, shingle_arrays))
     pairs = drop_common([stem_pairs(c) for c in content_arrays], params.max_bucket)
-    return BatchSignatures(shingles, windowed_signatures(pairs, half_para, scheme), tuple(shingle_arrays), unfiltered)
+    return BatchSignatures(
+        windowed_signatures(kept, half_window, scheme),
+        windowed_signatures(pairs, half_para, scheme),
+        tuple(shingle_arrays),
+        filtered,
+    )
 
 
 def stem_pairs(content: np.ndarray) -> np.ndarray:
@@ -231,7 +246,7 @@ def _band_row_pairs(keys: np.ndarray, owners: np.ndarray, max_bucket: int) -> li
     out = [np.stack((order[two], order[two + 1]), axis=1)]
     for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
         members = order[start : start + size]
-        if len(np.unique(owners[members])) > max_bucket:
+        if size > max_bucket and len(np.unique(owners[members])) > max_bucket:
             continue
         out.append(np.array(list(combinations(sorted(members.tolist()), 2)), dtype=np.int64))
     out = [np.sort(p, axis=1) for p in out if len(p)]
