@@ -6,6 +6,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reliability.config import load_config
 from reliability.duplication.align import AlignParams, align, align_prepared, prepare
@@ -233,3 +235,26 @@ def test_pan_summary_points_at_a_long_source_stretch() -> None:
     p = hits[0]
     assert _overlap(b_off, b_off + b_len, p.b_start, p.b_end) >= 0.8 * b_len
     assert p.a_end - p.a_start >= 3 * (p.b_end - p.b_start)
+
+
+_WORDS = (
+    "minister said the port strike would continue until Friday while union leaders rejected the offer and "
+    "economists warned exporters ships anchor delays NATO alliance troops aircraft airspace Ukraine Russia"
+).split()
+_sentence = st.lists(st.sampled_from(_WORDS), min_size=3, max_size=25).map(lambda ws: " ".join(ws).capitalize() + ".")
+_text = st.lists(_sentence, min_size=1, max_size=30).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=_text, b=_text, shared=_text, where=st.floats(0, 1))
+def test_passages_are_well_formed_on_arbitrary_text(a: str, b: str, shared: str, where: float) -> None:
+    # Plant a shared stretch in b so that some runs produce passages, then check only invariants.
+    cut = int(len(b) * where)
+    b = b[:cut] + " " + shared + " " + b[cut:]
+    passages = align(a + " " + shared, b)
+    for p in passages:
+        assert 0 <= p.a_start < p.a_end <= len(a) + 1 + len(shared)
+        assert 0 <= p.b_start < p.b_end <= len(b)
+        assert p.kind in ("copy", "paraphrase") and 0.0 <= p.similarity <= 1.0
+    ordered = sorted(passages, key=lambda p: p.b_start)
+    assert all(x.b_end <= y.b_start for x, y in zip(ordered, ordered[1:])), "passages overlap in b"
