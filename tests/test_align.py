@@ -258,3 +258,20 @@ def test_passages_are_well_formed_on_arbitrary_text(a: str, b: str, shared: str,
         assert p.kind in ("copy", "paraphrase") and 0.0 <= p.similarity <= 1.0
     ordered = sorted(passages, key=lambda p: p.b_start)
     assert all(x.b_end <= y.b_start for x, y in zip(ordered, ordered[1:])), "passages overlap in b"
+
+
+def test_subheadings_and_blank_lines_end_sentences_but_wrapped_lines_do_not() -> None:
+    text = (
+        "NATO Draws a Red Line\n"
+        "According to the secretary general, enforcing a no-fly zone would require allied pilots to engage\n"
+        "Russian aircraft over Ukraine.\n\n"
+        "Diplomats said the decision was final"
+    )
+    prepared = prepare(text)
+    sentences = [text[slice(*prepared.span(i, i))] for i in range(prepared.n_sentences)]
+    assert sentences == [
+        "NATO Draws a Red Line",
+        "According to the secretary general, enforcing a no-fly zone would require allied pilots to engage\n"
+        "Russian aircraft over Ukraine.",
+        "Diplomats said the decision was final",
+    ]

@@ -18,6 +18,8 @@ _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) plus whitespace, or at a blank line.
 # A single newline does not end one: PAN and e-mailed copy wrap lines inside sentences.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+|\n[ \t\r\f\v]*\n\s*")
+# A short line without closing punctuation followed by a capitalised line is a heading ("NATO Draws a Red Line").
+_HEADING_BREAK = re.compile(r"(?m)^(?=[^\n]{1,60}$)[^\n]*[^\s.!?,;:][ \t]*\n(?=[ \t]*[A-Z\u201c\"])")
 _TRAILING_PUNCT = ".!?;:,\"'\u201d\u2019)]"
 _STEMMER = Stemmer.Stemmer("english")
 
@@ -73,7 +75,8 @@ def _hashes(words: list[str]) -> np.ndarray:
 
 def _sentence_ids(text: str, starts: np.ndarray, max_words: int) -> np.ndarray:
     """Sentence index of every word token, run-on sentences cut into chunks of ``max_words``."""
-    breaks = np.fromiter((m.end() for m in _SENTENCE_BREAK.finditer(text)), dtype=np.int64)
+    ends = [m.end() for m in _SENTENCE_BREAK.finditer(text)] + [m.end() for m in _HEADING_BREAK.finditer(text)]
+    breaks = np.unique(np.array(ends, dtype=np.int64))
     raw = np.searchsorted(breaks, starts, side="right")
     first = np.r_[0, np.flatnonzero(np.diff(raw)) + 1] if len(raw) else np.zeros(0, dtype=np.int64)
     rank = np.arange(len(raw)) - np.repeat(first, np.diff(np.r_[first, len(raw)]))
