@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from click.testing import CliRunner
+import hypothesis
 from hypothesis import HealthCheck, Phase, given, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -95,6 +96,7 @@ def generate(total: int, tally: Tally, seed: int) -> None:
 
     @settings(max_examples=total, database=None, deadline=None, phases=[Phase.generate], derandomize=seed == 0,
               suppress_health_check=list(HealthCheck))
+    @hypothesis.seed(seed)
     @given(test_fuzz.cases())
     def collect(case: test_fuzz.Case) -> None:
         nonlocal folders
@@ -114,7 +116,7 @@ def generate(total: int, tally: Tally, seed: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000, help="generated input files (default 10,000)")
-    parser.add_argument("--seed", type=int, default=0, help="0 = derandomized (repeatable); other = fresh random cases")
+    parser.add_argument("--seed", type=int, default=0, help="0 = hypothesis' derandomized cases; another number = other cases, repeatable with the same number")
     args = parser.parse_args()
     logging.getLogger("reliability").setLevel(logging.ERROR)  # every skip is logged; the tally counts them instead
     tally = Tally()
