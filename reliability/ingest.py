@@ -589,7 +589,8 @@ def from_json_line(raw: bytes | str, limits: Limits = Limits(), path: str | None
     doc_id = _record_id(record, limits)
     text = record.get("text")
     if not isinstance(text, str):
-        raise InputError(f"record {doc_id[:80]!r}: missing or non-string 'text'")
+        problem = "missing 'text'" if text is None else f"'text' must be a string, got {type(text).__name__}"
+        raise InputError(f"record {doc_id[:80]!r}: {problem}")
     check_length(text, limits)
     if _has_surrogates(text):  # lone surrogates from JSON escapes: one '?' each, so offsets keep their meaning
         text = text.encode("utf-8", "replace").decode("utf-8")
@@ -624,8 +625,10 @@ def _record_id(record: dict[str, Any], limits: Limits) -> str:
         if raw_id.bit_length() > 4 * limits.max_id_chars:  # str() of a huge int is slow; bound it first
             raise InputError(f"'id' is a number over the {limits.max_id_chars}-character limit (limits.max_id_chars)")
         raw_id = str(raw_id)
+    if raw_id is None:
+        raise InputError("missing 'id'")
     if not isinstance(raw_id, str):
-        raise InputError("missing or non-string 'id'")
+        raise InputError(f"'id' must be a string or a whole number, got {type(raw_id).__name__}")
     if len(raw_id) > limits.max_id_chars:
         raise InputError(limit_reason("'id'", len(raw_id), limits.max_id_chars, "character", "max_id_chars"))
     doc_id = clean_id(raw_id)
