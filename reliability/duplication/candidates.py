@@ -127,14 +127,23 @@ def drop_common(hash_arrays: Sequence[np.ndarray], max_docs: int) -> list[np.nda
         return list(hash_arrays)
     lengths = np.fromiter((len(h) for h in hash_arrays), dtype=np.int64, count=n)
     everything = np.concatenate(hash_arrays)
-    values, inverse = np.unique(everything, return_inverse=True)
-    owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    # distinct (value, document) pairs, counted per value = document frequency, in two sorts for the whole batch
-    doc_freq = np.bincount(np.unique(inverse.astype(np.int64) * n + owner) // n, minlength=len(values))
-    keep = doc_freq[inverse] <= max_docs
-    if keep.all():
+    ordered = np.sort(everything)
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    occurrences = np.diff(np.append(starts, len(ordered)))
+    # Only values occurring more than max_docs times can be in more than max_docs documents; few are.
+    frequent = ordered[starts[occurrences > max_docs]]
+    if len(frequent) == 0:
         return list(hash_arrays)
-    log.info("ignoring %d word sequences found in more than %d articles (boilerplate)", (doc_freq > max_docs).sum(), max_docs)
+    slot = np.minimum(np.searchsorted(frequent, everything), len(frequent) - 1)
+    hit = frequent[slot] == everything
+    owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    distinct = np.unique(slot[hit].astype(np.int64) * n + owner[hit])  # (value, document) pairs
+    common = np.bincount(distinct // n, minlength=len(frequent)) > max_docs
+    drop = hit & common[slot]
+    if not drop.any():
+        return list(hash_arrays)
+    log.info("ignoring %d word sequences found in more than %d articles (boilerplate)", int(common.sum()), max_docs)
+    keep = ~drop
     kept_before = np.concatenate(([0], np.cumsum(keep)))
     offsets = np.concatenate(([0], np.cumsum(lengths)))
     return np.split(everything[keep], kept_before[offsets[1:-1]])
