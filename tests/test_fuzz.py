@@ -8,6 +8,7 @@ run keeps a small hypothesis budget so the suite stays fast.
 from __future__ import annotations
 
 import codecs
+import errno
 import json
 import os
 import socket
@@ -437,3 +438,23 @@ def test_empty_folder_and_closed_stdin_are_reported(tmp_path, monkeypatch):
         ("empty", "folder holds no files (hidden files are not read)"),
         ("-", "no standard input to read"),
     ]
+
+
+def test_permission_and_disk_errors_skip_one_file_even_as_root(tmp_path, monkeypatch):
+    """chmod 000 does not stop root, so the errors the kernel would raise are injected where files are opened."""
+    for name in ("denied.txt", "failing.jsonl", "story.txt"):
+        (tmp_path / name).write_text(WIRE if name != "failing.jsonl" else json.dumps({"id": "w", "text": WIRE}), encoding="utf-8")
+    real_open = os.open
+
+    def hostile_open(path, flags, *args):
+        name = Path(path).name
+        if name == "denied.txt":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        if name == "failing.jsonl":
+            raise OSError(errno.EIO, "Input/output error", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr("reliability.ingest.os.open", hostile_open)
+    docs, skipped = ingest([tmp_path], CONFIG)
+    assert [d.id for d in docs] == ["story"]
+    assert reasons(skipped) == {"denied.txt": "cannot read: Permission denied", "failing.jsonl": "cannot read: Input/output error"}
