@@ -418,9 +418,13 @@ def test_bad_batch_never_stops_the_cli(tmp_path):
 
 
 @pytest.mark.slow
-def test_standing_fuzz_run_of_ten_thousand_cases():
-    """The standing run (benchmarks/fuzz_standing.py): 10,000 generated cases, no failures."""
+def test_standing_fuzz_run_of_ten_thousand_cases(request):
+    """The standing run (benchmarks/fuzz_standing.py): 10,000 generated cases, no failures. ~20 minutes on two
+    cores, so it runs only when asked for: ``pytest -m slow tests/test_fuzz.py``."""
     import subprocess
+
+    if "slow" not in request.config.getoption("markexpr", "") or "not slow" in request.config.getoption("markexpr", ""):
+        pytest.skip("standing fuzz run (~20 min): select it with -m slow")
 
     script = Path(__file__).resolve().parent.parent / "benchmarks" / "fuzz_standing.py"
     out = subprocess.run([sys.executable, str(script), "--cases", "10000"], capture_output=True, text=True, timeout=7200)
