@@ -136,7 +136,7 @@ class HistorySettings:
             # The index's own setting, not [duplication] threshold: tuning the batch engine must not force a
             # rebuild of a large index; changing this one rebuilds it from the stored signatures on next open.
             threshold=float(section.get("lsh_threshold", 0.3)),
-            min_jaccard=float(section.get("min_jaccard", 0.15)),
+            min_jaccard=float(section.get("min_jaccard", 0.2)),
         )
 
 
@@ -258,7 +258,7 @@ class HistoryStore:
         busy_timeout_s: float = 60.0,
         retries: int = 8,
         compact_fraction: float = 0.05,
-        min_jaccard: float = 0.15,
+        min_jaccard: float = 0.2,
     ):
         self.path = Path(path)
         self.min_jaccard = min_jaccard
@@ -429,6 +429,7 @@ class HistoryStore:
             index.save(self.index_path)
 
     def _signature_matrix(self, blobs: Iterable[bytes]) -> np.ndarray:
+        """(n, num_perm) uint32 from stored blobs, decoded in one call (per-row decoding dominated large fetches)."""
         joined = b"".join(blobs)
         return self.scheme.from_bytes(joined).reshape(-1, self.scheme.num_perm)
 
@@ -443,24 +444,35 @@ class HistoryStore:
         self.catch_up()
         query = np.asarray(signatures, dtype=np.uint32)
         rows = self.index.query(query)
-        stored = self._signatures_of(sorted({r for row in rows for r in row}))
-        out = []
-        for sig, row in zip(query, rows):
-            row = [r for r in row if r in stored]
-            if row and self.min_jaccard > 0:
-                sims = np.mean(np.stack([stored[r][1] for r in row]) == sig, axis=1)
-                row = [r for r, j in zip(row, sims) if j >= self.min_jaccard]
-            out.append([stored[r][0] for r in row])
+        ids, matrix = self._signatures_of(sorted({r for row in rows for r in row}))
+        # Every (query row, candidate) pair at once: one gather and one comparison over the signature matrix.
+        q_idx = np.repeat(np.arange(len(rows)), [len(row) for row in rows])
+        flat = [r for row in rows for r in row]
+        c_idx = np.array([ids.get(r, (-1, ""))[0] for r in flat], dtype=np.int64)
+        alive = c_idx >= 0  # forgotten rows are no longer in the store
+        keep = np.zeros(len(flat), dtype=bool)
+        need = int(np.ceil(self.min_jaccard * self.scheme.num_perm))  # equal hash values needed to pass
+        live = np.nonzero(alive)[0]
+        for start in range(0, len(live), 32_768):  # chunks keep the gathered signatures in cache
+            part = live[start : start + 32_768]
+            equal = np.count_nonzero(matrix[c_idx[part]] == query[q_idx[part]], axis=1)
+            keep[part] = equal >= need
+        out: list[list[str]] = [[] for _ in rows]
+        for q, r, k in zip(q_idx.tolist(), flat, keep.tolist()):
+            if k:
+                out[q].append(ids[r][1])
         return out
 
-    def _signatures_of(self, rowids: Sequence[int]) -> dict[int, tuple[str, np.ndarray]]:
-        """Row id -> (id, signature) for the rows still stored (forgotten ones are absent)."""
-        out: dict[int, tuple[str, np.ndarray]] = {}
+    def _signatures_of(self, rowids: Sequence[int]) -> tuple[dict[int, tuple[int, str]], np.ndarray]:
+        """Row id -> (position in the matrix, id) for rows still stored, and their signatures as one matrix."""
+        ids: dict[int, tuple[int, str]] = {}
+        blobs: list[bytes] = []
         for chunk in _chunks(rowids):
             marks = ",".join("?" * len(chunk))
             for rowid, doc_id, sig in self._db.execute(f"SELECT rowid, id, signature FROM documents WHERE rowid IN ({marks})", tuple(chunk)):
-                out[rowid] = (doc_id, self.scheme.from_bytes(sig))
-        return out
+                ids[rowid] = (len(blobs), doc_id)
+                blobs.append(sig)
+        return ids, self._signature_matrix(blobs)
 
     def fetch(self, ids: Sequence[str]) -> list[StoredArticle]:
         """Stored articles in the order asked; unknown (or forgotten) ids are left out."""
@@ -468,8 +480,10 @@ class HistoryStore:
         for chunk in _chunks(list(ids)):
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT id, text, outlet, published, first_seen, url, signature FROM documents WHERE id IN ({marks})"
-            for row in self._db.execute(sql, tuple(chunk)):
-                found[row[0]] = self._article(row)
+            rows = self._db.execute(sql, tuple(chunk)).fetchall()
+            sigs = self._signature_matrix(r[6] for r in rows)
+            for row, sig in zip(rows, sigs):
+                found[row[0]] = StoredArticle(row[0], self.codec.decode(row[1]), *row[2:6], sig)
         return [found[i] for i in ids if i in found]
 
     def _article(self, row: Sequence[Any]) -> StoredArticle:
