@@ -390,7 +390,7 @@ def _mostly_utf8(data: bytes) -> bool:
     A legacy-encoded file forms a valid multi-byte sequence only by accident ("Â«"), far less often than it errs."""
     decoded = data.decode("utf-8", "replace")
     bad = decoded.count("\ufffd") - data.count("\ufffd".encode())
-    multibyte = sum(1 for ch in decoded if ord(ch) > 127 and ch != "\ufffd")
+    multibyte = len(data) - len(decoded)  # bytes beyond the first of each valid multi-byte character: 1 to 3 each
     return multibyte > 0 and bad <= 4 * multibyte
 
 
