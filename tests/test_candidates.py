@@ -21,7 +21,7 @@ from reliability.duplication.params import DuplicationParams
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "duplication"
 PAN_SRC = Path("/work/shared/eval/pan13-train/src")
 SCHEME = SignatureScheme()
-PARAMS = DuplicationParams()
+PARAMS = DuplicationParams(exhaustive_below=0)  # always through LSH here, even for two or three texts
 
 
 def _fixture(name: str) -> str:
@@ -85,7 +85,7 @@ def test_boilerplate_shared_by_many_articles_is_not_paired() -> None:
     footer = ("Sign up for our newsletter to get the day's top stories in your inbox every morning. "
               "We respect your privacy and you can unsubscribe at any time with one click. ") * 2
     texts = [t[:3000] + "\n\n" + footer for t in _pan_texts(80)]
-    params = DuplicationParams(max_bucket=20)
+    params = DuplicationParams(max_bucket=20, exhaustive_below=0)
     sigs = batch_signatures(texts, SCHEME, params)
     assert len(candidate_pairs(sigs, SCHEME, params)) < 10
 
@@ -100,3 +100,11 @@ def test_history_signatures_ignore_batch_boilerplate_filtering() -> None:
     sigs = batch_signatures(texts, SCHEME, params)
     assert sigs.filtered
     assert np.array_equal(sigs.documents(SCHEME), text_signatures(texts, SCHEME))
+
+
+def test_small_batch_is_compared_exhaustively() -> None:
+    texts = [_fixture("flood_source"), _fixture("flood_other"), _fixture("quote_a")]
+    params = DuplicationParams(exhaustive_below=3)
+    sigs = batch_signatures(texts, SCHEME, params)
+    assert candidate_pairs(sigs, SCHEME, params).tolist() == [[0, 1], [0, 2], [1, 2]]
+    assert _pairs(texts) == set()  # through LSH none of them would be aligned

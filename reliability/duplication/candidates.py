@@ -263,7 +263,14 @@ def _band_row_pairs(keys: np.ndarray, owners: np.ndarray, max_bucket: int) -> li
 
 
 def candidate_pairs(sigs: BatchSignatures, scheme: SignatureScheme, params: DuplicationParams) -> np.ndarray:
-    """Document index pairs (i < j) worth aligning, from all views, capped per document."""
+    """Document index pairs (i < j) worth aligning, from all views, capped per document.
+
+    A small batch is compared exhaustively: aligning a few hundred pairs costs seconds, and then a paraphrase too
+    loose for the LSH thresholds still reaches the aligner.
+    """
+    n_docs = len(sigs.shingles.docs)
+    if n_docs <= params.exhaustive_below:
+        return np.array(list(combinations(range(n_docs), 2)), dtype=np.int64).reshape(-1, 2)
     views = (
         (sigs.shingles, params.threshold, params.min_band_hits),
         (sigs.stem_pairs, params.passage_paraphrase_threshold, params.passage_paraphrase_min_band_hits),

@@ -26,6 +26,7 @@ class DuplicationParams:
     passage_paraphrase_min_band_hits: int = 3
     paraphrase_window_words: int = 30
     lsh_recall: float = 0.9
+    exhaustive_below: int = 20
     paraphrase_stopwords: int = 150
     paraphrase_language: str = "english"
     max_bucket: int = 50
