@@ -106,7 +106,7 @@ class AlignParams:
         return cls.from_mapping(config.section("duplication", "align"))
 
 
-_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {"float": float, "int": int, "bool": bool}
+_FIELD_TYPES: dict[str, type] = {"float": float, "int": int, "bool": bool}
 _RATIOS = frozenset({"summary_ratio", "summary_compression"})  # floats that are ratios >= 1, not shares
 
 
