@@ -1,0 +1,44 @@
+"""Text repeated inside one article."""
+
+from __future__ import annotations
+
+from reliability.duplication.minhash import shingle_hashes
+from reliability.duplication.repetition import find_repetitions, has_repeated_run
+
+ARTICLE = """Council approves new bus lanes on Harbour Road
+
+The city council on Tuesday approved two new bus lanes on Harbour Road, ending a year of debate over parking.
+
+Council approves new bus lanes on Harbour Road
+
+Work will start in May and take about six weeks, the transport department said. Shop owners had argued that the
+loss of 40 parking spaces would hurt trade, but a survey found most customers arrive on foot or by bus.
+
+Subscribe to our newsletter for the latest local news.
+Subscribe to our newsletter for the latest local news.
+"""
+
+
+def _found(text: str) -> list[tuple[str, str]]:
+    reps = find_repetitions("doc", text, shingle_hashes(text, 3))
+    return [(text[slice(*r.first)], text[slice(*r.second)]) for r in reps]
+
+
+def test_repeated_headline_and_boilerplate_line_are_found() -> None:
+    found = _found(ARTICLE)
+    assert ("Council approves new bus lanes on Harbour Road",) * 2 in found
+    assert ("Subscribe to our newsletter for the latest local news",) * 2 in found
+    assert len(found) == 2
+
+
+def test_prefixed_title_line_repeats_the_headline() -> None:
+    text = "date 2025-11-09 Council approves new bus lanes on Harbour Road\n" + ARTICLE
+    assert ("Council approves new bus lanes on Harbour Road",) * 2 in _found(text)
+
+
+def test_stock_phrases_are_not_repetitions() -> None:
+    text = ("One of the most important votes of the year took place on Tuesday. "
+            "It was one of the most divisive debates the council has held, members said. "
+            "The mayor called it one of the most difficult decisions of her term.")
+    assert _found(text) == []
+    assert not has_repeated_run(shingle_hashes(text, 3), 3)
