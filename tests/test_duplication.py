@@ -240,3 +240,13 @@ def test_seed_shared_no_fly_zone_claims_are_paraphrase(seeds: tuple[list[Documen
     _, result = seeds
     linked = {frozenset((m.a[:3], m.b[:3])) for m in result.matches if m.kind == "paraphrase"}
     assert {frozenset(p) for p in combinations(("000", "002", "003"), 2)} <= linked
+
+
+def test_parallel_alignment_gives_the_same_matches() -> None:
+    # 12 copies of one story: 66 candidate pairs, enough for the worker processes to be used.
+    source = _text("flood_source")
+    docs = [Document(f"copy{i:02d}", f"Edition {i}.\n\n{source}") for i in range(12)]
+    serial = find_duplicates(docs, CONFIG)
+    parallel = find_duplicates(docs, load_config(overrides={"duplication": {"jobs": 2}}))
+    assert len(serial.matches) == 66
+    assert sorted(parallel.matches, key=lambda m: (m.a, m.b)) == sorted(serial.matches, key=lambda m: (m.a, m.b))

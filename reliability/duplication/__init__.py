@@ -16,6 +16,7 @@ Entry point: :func:`find_duplicates`. The steps, one module each:
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections import OrderedDict, defaultdict
 from typing import Sequence
 
@@ -151,7 +152,7 @@ def find_duplicates(docs: Sequence[Document], config: Config, history: History |
     sigs = batch_signatures([d.text for d in docs], engine.scheme, engine.params, hasher)
     pairs = candidate_pairs(sigs, engine.scheme, engine.params)
     log.info("duplication: %d documents, %d candidate pairs", len(docs), len(pairs))
-    matches = [m for i, j in pairs.tolist() if (m := engine.compare(engine.origins[i], engine.origins[j]))]
+    matches = _align_pairs(engine, pairs)
     if history is not None:
         matches += _history_matches(engine, sigs, history)
     repetitions = _repetitions(docs, sigs, engine.params, hasher)
@@ -166,6 +167,36 @@ def find_duplicates(docs: Sequence[Document], config: Config, history: History |
         for d in docs
     }
     return DuplicationResult(tuple(matches), tuple(repetitions), clusters(matches), signals)
+
+
+# The engine of the batch being aligned, inherited by forked alignment workers (never pickled: it holds caches).
+_WORKER_ENGINE: _Engine | None = None
+
+
+def _align_pairs(engine: _Engine, pairs: np.ndarray) -> list[Match]:
+    """Align every candidate pair; with ``jobs`` > 1, in forked worker processes (alignment dominates the stage)."""
+    todo = pairs.tolist()
+    jobs = engine.params.jobs
+    if jobs <= 1 or len(todo) < 64 or "fork" not in multiprocessing.get_all_start_methods():
+        return _compare_all(engine, todo)
+    global _WORKER_ENGINE
+    _WORKER_ENGINE = engine
+    try:
+        # Contiguous chunks keep each worker's preparation cache warm (pairs are sorted by first document).
+        chunks = [c.tolist() for c in np.array_split(pairs, jobs * 4) if len(c)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return [m for part in pool.map(_compare_chunk, chunks) for m in part]
+    finally:
+        _WORKER_ENGINE = None
+
+
+def _compare_chunk(chunk: list[list[int]]) -> list[Match]:
+    assert _WORKER_ENGINE is not None
+    return _compare_all(_WORKER_ENGINE, chunk)
+
+
+def _compare_all(engine: _Engine, todo: list[list[int]]) -> list[Match]:
+    return [m for i, j in todo if (m := engine.compare(engine.origins[i], engine.origins[j]))]
 
 
 def _repetitions(docs: Sequence[Document], sigs: BatchSignatures, params: DuplicationParams, hasher: TokenHasher) -> list[Repetition]:

@@ -34,6 +34,7 @@ class DuplicationParams:
     quote_share: float = 0.6
     history_copy_jaccard: float = 0.5
     align_cache: int = 4096
+    jobs: int = 1
     credited_weight: float = 0.4
     unknown_order_weight: float = 0.6
     unknown_credit_weight: float = 0.8
