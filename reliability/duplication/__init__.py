@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections import OrderedDict, defaultdict
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 import numpy as np
 
@@ -38,6 +38,7 @@ from .signal import NAME, duplication_signal
 __all__ = ["NAME", "find_duplicates", "History", "StoredArticle", "SignatureScheme", "DuplicationParams"]
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 class _Texts:
@@ -55,7 +56,7 @@ class _Texts:
     def quotes(self, key: str, text: str) -> QuoteMask:
         return self._get(self._quotes, key, lambda: QuoteMask(text))
 
-    def _get(self, cache: OrderedDict, key: str, make):  # type: ignore[no-untyped-def]
+    def _get(self, cache: OrderedDict[str, _T], key: str, make: Callable[[], _T]) -> _T:
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
