@@ -4,11 +4,12 @@ Two views of every document are signed:
 
 - **word shingles** (normalised word 3-grams), per window of 50 words and per document: verbatim and lightly
   edited copies, also a few paragraphs copied into a long article;
-- **content-stem pairs** (two neighbouring Snowball stems of words that are not among the language's most
-  frequent words, in either order), per window and per document: a passage reworded with synonyms, reordered or
-  machine-translated keeps many such pairs while unrelated text almost never shares them. Single stems were
-  tried and dropped: unrelated long articles share 10-15% of their stems, so at any LSH setting that still
-  catches paraphrase, nearly every pair of a large batch became a candidate.
+- **stem pairs** (two neighbouring Snowball stems in either order, unless both are among the language's most
+  frequent words), per window and per document: a passage reworded with synonyms, reordered or machine-translated
+  keeps many such pairs while unrelated text rarely shares them. Single content stems were tried and dropped:
+  unrelated long articles share 10-15% of their stems, so at any LSH setting that still catches paraphrase,
+  nearly every pair of a large batch became a candidate. Pairs of content stems only were tried too: on PAN13
+  random obfuscation they found 51% of the pairs against 82% when a content word may pair with a function word.
 
 Windows are two consecutive blocks of a document (overlapping by one block). Document signatures are the minimum
 over a document's blocks (equal to signing the whole text), so the history store gets them for free.
@@ -60,7 +61,8 @@ def collision_probability(jaccard: float, bands: int, rows: int) -> float:
 
 
 class ContentHasher:
-    """Hash of each token's Snowball stem, or 0 for the language's most frequent words (cached per distinct token)."""
+    """Hash of each token's Snowball stem (cached per distinct token); the lowest bit flags the language's most
+    frequent words, so pairs of two function words ("of the") can be left out while "the aircraft" stays."""
 
     def __init__(self, language: str = "en", stopwords: int = 150) -> None:
         self._stop = frozenset(_stopwords(language, stopwords))
@@ -71,15 +73,13 @@ class ContentHasher:
         values = list(map(self._cache.get, words))  # C-speed lookups; misses come back as None
         if None in values:
             values = [v if v is not None else self._add(w) for v, w in zip(values, words)]
-        arr = np.fromiter(values, dtype=np.uint64, count=len(values))
-        return arr[arr != 0]
+        return np.fromiter(values, dtype=np.uint64, count=len(values))
 
     def _add(self, word: str) -> int:
+        stem = self._stemmer.stemWord(word) if self._stemmer else word
+        value = xxhash.xxh64_intdigest(stem.encode("utf-8", "surrogatepass")) & ~1
         if word in self._stop or len(word) < 2:
-            value = 0
-        else:
-            stem = self._stemmer.stemWord(word) if self._stemmer else word
-            value = xxhash.xxh64_intdigest(stem.encode("utf-8", "surrogatepass")) or 1
+            value |= 1
         if len(self._cache) > 2_000_000:
             self._cache.clear()
         self._cache[word] = value
@@ -200,11 +200,16 @@ def batch_signatures(
     )
 
 
-def stem_pairs(content: np.ndarray) -> np.ndarray:
-    """Order-free hashes of neighbouring content stems: "shoot down aircraft" and "aircraft shot down" share one."""
-    if len(content) < 2:
-        return content
-    lo, hi = np.minimum(content[:-1], content[1:]), np.maximum(content[:-1], content[1:])
+def stem_pairs(stems: np.ndarray) -> np.ndarray:
+    """Order-free hashes of neighbouring stems, except pairs of two frequent words (see :class:`ContentHasher`).
+
+    "shoot down Russian aircraft" and "Russian aircraft shot down" share "russian aircraft" and "shoot down".
+    """
+    if len(stems) < 2:
+        return stems[~((stems & np.uint64(1)).astype(bool))]
+    frequent = (stems & np.uint64(1)).astype(bool)
+    keep = ~(frequent[:-1] & frequent[1:])
+    lo, hi = np.minimum(stems[:-1], stems[1:])[keep], np.maximum(stems[:-1], stems[1:])[keep]
     with np.errstate(over="ignore"):
         return lo * _BAND_MIX ^ hi
 

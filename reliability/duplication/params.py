@@ -28,7 +28,7 @@ class DuplicationParams:
     lsh_recall: float = 0.9
     exhaustive_below: int = 20
     paraphrase_stopwords: int = 150
-    paraphrase_language: str = "english"
+    paraphrase_language: str = "en"
     max_bucket: int = 50
     max_pairs_per_doc: int = 200
     quote_share: float = 0.6
