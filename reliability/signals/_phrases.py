@@ -19,9 +19,9 @@ import numpy as np
 
 TABLE_PATH = Path(__file__).resolve().parent.parent / "data" / "phrase_table.npz"
 # Same tokenisation as the build script: lowercase words, straight apostrophes.
-# Each word with the gap before it. Matches tile the text, so offsets are cumulative lengths (no per-match
-# Python work). The gap tells whether two words form a phrase.
-TOKEN = re.compile(r"([^a-z]*)([a-z]+(?:'[a-z]+)?)")
+# Splitting on the words gives gap, word, gap, word, ..., trailing text: the pieces tile the text, so offsets
+# are cumulative lengths (no per-match Python work). The gap tells whether two words form a phrase.
+WORD_SPLIT = re.compile(r"([a-z]+(?:'[a-z]+)?)")
 # Only a space or a hyphen joins two words into a phrase; a comma, full stop or line break breaks it.
 _JOINS = frozenset({" ", "-"})
 
@@ -71,11 +71,11 @@ class PhraseTable:
         return word in self.index_
 
     def score(self, text: str) -> PairScores:
-        found = TOKEN.findall(_fold(text))
-        if len(found) < 2:
+        parts = WORD_SPLIT.split(_fold(text))
+        gaps, words = parts[0:-1:2], parts[1::2]
+        if len(words) < 2:
             empty = np.zeros(0)
             return PairScores(empty.astype(int), empty.astype(int), empty, empty)
-        gaps, words = zip(*found)
         lengths = np.fromiter(map(len, gaps), int, len(gaps)), np.fromiter(map(len, words), int, len(words))
         ends = np.cumsum(lengths[0] + lengths[1])
         starts = ends - lengths[1]
@@ -100,7 +100,7 @@ class PhraseTable:
 
 
 def _repeats(
-    gaps: tuple[str, ...], words: tuple[str, ...], starts: np.ndarray, ends: np.ndarray
+    gaps: list[str], words: list[str], starts: np.ndarray, ends: np.ndarray
 ) -> tuple[tuple[int, int, str, str], ...]:
     same = np.flatnonzero(np.fromiter(map(str.__eq__, words[:-1], words[1:]), bool, len(words) - 1))
     out = []

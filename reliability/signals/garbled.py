@@ -36,10 +36,10 @@ NAME = "garbled_text"
 Hit = tuple[int, int, str]
 
 _QUOTE = re.compile(r"[“”\"]")
-# Literal first (the plural 's after a digit), so the scan is fast; the number is read backwards from there.
-_NUMERAL_PLURAL = re.compile(r"(?<=\d)['’]s\b")
+# The plural 's is found first (a quick scan for the apostrophe; a look-behind would be tried at every
+# character), then a digit must precede it; the number is read backwards from there.
+_APOSTROPHE_S = re.compile(r"['’]s\b")
 _ODD_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d*000|\d00)$")
-_WORDS = re.compile(r"\S+")
 _DEFAULTS: Mapping[str, float] = {
     "full_density": 0.25, "min_pairs": 3, "pmi_threshold": 0.25, "pmi_scale": 0.25, "min_word_log_p": -8.0,
     "prior_pmi": 1.2, "prior_weight": 3.0, "min_oddness": 0.2, "min_nonword_letters": 4,
@@ -94,11 +94,13 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     params = {**_DEFAULTS, **ctx.config.section("signals", NAME)}
     text = doc.text
     lines = line_spans(text)
-    wrapped = _is_hard_wrapped(text, _run_on_breaks(text, lines, rules), lines)
+    breaks = _run_on_breaks(text, lines, rules)
+    wrapped = _is_hard_wrapped(text, breaks, lines)
     sentences = sentence_spans(text, hard_wrapped=wrapped)
     scores = table.score(text)
     min_letters = int(params["min_nonword_letters"])
-    defects = _defects(text, lines, scores, rules, lambda s, e: _is_nonword(text, s, e, table, known, min_letters))
+    defects = _broken_lines(text, breaks, wrapped)
+    defects += _defects(text, lines, scores, rules, lambda s, e: _is_nonword(text, s, e, table, known, min_letters))
     oddness, unusual = _unusual_wording(text, sentences, scores, params)
     throughout, mean_pmi, pairs = _text_wording(text, scores, params)
     signal = _signal(text, sentences, defects, unusual, oddness, params, throughout, pairs)
@@ -108,7 +110,7 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
 def _defects(
     text: str, lines: list[tuple[int, int]], scores: PairScores, rules: Rules, nonword: Callable[[int, int], bool]
 ) -> list[Hit]:
-    """Every mechanical defect: the rule-based ones, doubled words and non-words."""
+    """Every mechanical defect but broken lines: the rule-based ones, doubled words and non-words."""
     quotes = [m.start() for m in _QUOTE.finditer(text)]
     hits: list[Hit] = []
     for finder in _RULES:
@@ -137,7 +139,7 @@ def _signal(
     garbled = oddness.copy()
     garbled[list({index_of(sentences, s) for s, _, _ in defects} - {-1})] = 1.0
     flagged = int(np.count_nonzero(garbled >= 0.5))
-    counted = max(sum(1 for s, e in sentences if len(_WORDS.findall(text, s, e)) >= 4), flagged, 1)
+    counted = max(sum(1 for s, e in sentences if len(text[s:e].split(maxsplit=3)) >= 4), flagged, 1)
     density = float(garbled.sum()) / counted / float(params["full_density"])
     value = clamp01(density + float(params["text_weight"]) * throughout)
     evidence = tuple(Evidence.of(text, s, e, note) for s, e, note in sorted(defects + unusual + odd_pairs))
@@ -191,13 +193,12 @@ def _unbalanced_quotes(text: str, lines: list[tuple[int, int]], quotes: list[int
     return out
 
 
-def _broken_lines(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
+def _broken_lines(text: str, breaks: list[Hit], wrapped: bool) -> list[Hit]:
     """A sentence running over a line break. In hard-wrapped text (e-mail, press releases) a single line break
     is the wrapping, not a defect; only a sentence broken by a blank line counts there."""
-    out = _run_on_breaks(text, lines, rules)
-    if _is_hard_wrapped(text, out, lines):
-        return [hit for hit in out if text.count("\n", hit[0], hit[1]) > 1]
-    return out
+    if wrapped:
+        return [hit for hit in breaks if text.count("\n", hit[0], hit[1]) > 1]
+    return breaks
 
 
 def _run_on_breaks(text: str, lines: list[tuple[int, int]], rules: Rules) -> list[Hit]:
@@ -248,7 +249,9 @@ def _lowercase_proper(text: str, lines: list[tuple[int, int]], quotes: list[int]
 
 def _odd_numbers(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
     out: list[Hit] = []
-    for m in _NUMERAL_PLURAL.finditer(text):
+    for m in _APOSTROPHE_S.finditer(text):
+        if not (m.start() and text[m.start() - 1].isdigit()):
+            continue  # a possessive ("Japan's"), by far the most common
         number = _ODD_NUMBER.search(text, max(0, m.start() - 16), m.start())
         if number is None:
             continue
@@ -268,7 +271,7 @@ def _odd_numbers(text: str, lines: list[tuple[int, int]], quotes: list[int], rul
 
 
 _RULES: tuple[Callable[[str, list[tuple[int, int]], list[int], Rules], list[Hit]], ...] = (
-    _glued_quotes, _unbalanced_quotes, _broken_lines, _lowercase_proper, _odd_numbers,
+    _glued_quotes, _unbalanced_quotes, _lowercase_proper, _odd_numbers,
 )
 
 
