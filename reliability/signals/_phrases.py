@@ -95,16 +95,21 @@ class PhraseTable:
         missing = np.flatnonzero(id_arr < 0)
         unknown = tuple(zip(starts[missing].tolist(), ends[missing].tolist()))
         min_log_p = np.minimum(self.log_p_[a], self.log_p_[b])
-        repeats = _repeats(gaps, words, starts, ends)
+        repeats = _repeats(gaps, words, id_arr, lengths[1], starts, ends)
         return PairScores(first_start, second_end, log_p - self.log_p_[b], min_log_p, unknown, repeats)
 
 
 def _repeats(
-    gaps: list[str], words: list[str], starts: np.ndarray, ends: np.ndarray
+    gaps: list[str], words: list[str], ids: np.ndarray, lengths: np.ndarray, starts: np.ndarray, ends: np.ndarray
 ) -> tuple[tuple[int, int, str, str], ...]:
-    same = np.flatnonzero(np.fromiter(map(str.__eq__, words[:-1], words[1:]), bool, len(words) - 1))
+    # Known words repeat when their ids do; unknown ones (id -1) are compared as strings, only where two of
+    # the same length follow each other (rare), which keeps the per-word Python work off the common path.
+    known = (ids[:-1] == ids[1:]) & (ids[:-1] >= 0)
+    maybe = np.flatnonzero((ids[:-1] < 0) & (ids[1:] < 0) & (lengths[:-1] == lengths[1:]))
+    unknown = [i for i in maybe.tolist() if words[i] == words[i + 1]]
+    same = sorted(np.flatnonzero(known).tolist() + unknown)
     out = []
-    for i in same.tolist():
+    for i in same:
         after = gaps[i + 2] if i + 2 < len(gaps) else ""
         out.append((int(starts[i]), int(ends[i + 1]), gaps[i + 1], after))
     return tuple(out)
