@@ -6,7 +6,12 @@ the spun/MT news fixtures in tests/fixtures/articles (files named spun_* or mt_*
 clean originals in the source documents, plus the clean news fixtures (clean_*). Only pairs whose source document
 is in the requested fold are used; tools/build_phrase_table.py keeps the 'eval' and 'tune' folds out of the table.
 
-    /work/venv/bin/python benchmarks/garbled_auc.py [--fold eval|tune] [--set pmi_threshold=-0.2 ...]
+    /work/venv/bin/python benchmarks/garbled_auc.py [--fold eval|tune] [--join-lines] [--set pmi_threshold=-0.2 ...]
+
+--join-lines turns single line breaks inside PAN passages into spaces, in obfuscated and original alike. PAN's
+obfuscated passages carry line breaks at arbitrary places ("very weak to\nwatch break his deceased\nfather") that
+real spun or machine-translated web articles do not have, so without the flag the "sentence broken by a line
+break" rule separates PAN 04 largely on that corpus artefact; with it the AUC shows what the wording evidence does.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ HELD_OUT_NEWS = {"clean_wire_court_ruling.txt", "clean_wire_wildfire.txt", "spun
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
 _FEATURE = re.compile(r"<feature[^>]*>")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
+_SINGLE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
 
 
 def pan_pairs(category: str, want: str) -> list[tuple[str, str]]:
@@ -68,6 +74,7 @@ def news_fixtures(held_out: bool | None = None) -> list[tuple[str, int]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fold", default="eval", choices=["eval", "tune"])
+    parser.add_argument("--join-lines", action="store_true", help="join single line breaks in PAN passages")
     parser.add_argument("--set", nargs="*", default=[], help="garbled_text parameters, e.g. pmi_threshold=-0.3")
     args = parser.parse_args()
     overrides = {k: float(v) for k, v in (s.split("=", 1) for s in args.set)}
@@ -80,6 +87,8 @@ def main() -> None:
     everything: list[tuple[float, int]] = []
     for category in ("03-random-obfuscation", "04-translation-obfuscation"):
         pairs = pan_pairs(category, args.fold)
+        if args.join_lines:
+            pairs = [(_SINGLE_BREAK.sub(" ", a), _SINGLE_BREAK.sub(" ", b)) for a, b in pairs]
         scored = [(score(a), 1) for a, _ in pairs] + [(score(b), 0) for _, b in pairs]
         everything += scored
         report(f"PAN {category} ({len(pairs)} pairs, fold {args.fold})", scored)
