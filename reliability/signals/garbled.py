@@ -99,8 +99,8 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     sentences = sentence_spans(text, hard_wrapped=wrapped)
     scores = table.score(text)
     min_letters = int(params["min_nonword_letters"])
-    defects = _broken_lines(text, breaks, wrapped)
-    defects += _defects(text, lines, scores, rules, lambda s, e: _is_nonword(text, s, e, table, known, min_letters))
+    nonword = lambda s, e: _is_nonword(text, s, e, table, known, min_letters)  # noqa: E731
+    defects = [*_broken_lines(text, breaks, wrapped), *_defects(text, lines, scores, rules, nonword)]
     oddness, unusual = _unusual_wording(text, sentences, scores, params)
     throughout, mean_pmi, pairs = _text_wording(text, scores, params)
     signal = _signal(text, sentences, defects, unusual, oddness, params, throughout, pairs)
