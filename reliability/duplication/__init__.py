@@ -26,6 +26,7 @@ from ..config import Config
 from ..model import Document, DuplicationResult, Match, Metadata, Passage, Repetition
 from .align import AlignParams, Prepared, align_prepared, prepare
 from .candidates import BatchSignatures, batch_signatures, candidate_pairs
+from .claims import ClaimParams, claim_passages
 from .clusters import clusters
 from .history import History, StoredArticle
 from .minhash import SignatureScheme, TokenHasher, jaccard
@@ -74,6 +75,7 @@ class _Engine:
         self.params = DuplicationParams.from_config(config)
         self.scheme = SignatureScheme.from_config(config)
         self.align_params = AlignParams.from_config(config)
+        self.claim_params = ClaimParams.from_config(config)
         self.texts = _Texts(self.align_params, self.params.align_cache)
         self.origins = [Origin.of(d) for d in docs]
         self.labels: dict[str, str] = {o.id: names_for_note(o) for o in self.origins}
@@ -83,6 +85,9 @@ class _Engine:
         earlier = earlier_of(x, y)
         src, dst = (y, x) if earlier == y.id else (x, y)
         passages = self._align(src, dst, blank_quotes=False)
+        if not passages:
+            # No reused passage: the pair may still share a reworded claim (one sentence), see .claims.
+            passages = claim_passages(src.text or "", dst.text or "", self.claim_params)
         if not passages:
             return None
         passages = self._separate_quotes(passages, src, dst)

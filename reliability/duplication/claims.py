@@ -44,7 +44,7 @@ class ClaimParams:
     max_zipf: float = 5.5  # words more common than this (Zipf) are function words: "would", "said", "not"
     rare_zipf: float = 3.0  # words this rare or rarer weigh fully
     min_rarity: float = 0.2  # weight of the most common content words, relative to rare ones
-    name_weight: float = 0.0  # weight factor of names: same-story articles share their people and places
+    max_topic_sentences: int = 3  # a word in more sentences than this of *both* articles is their topic: ignored
     min_term_weight: float = 0.2  # a shared term counts as a specific element from this weight
     min_shared: int = 3  # specific terms a claim must share
     min_score: float = 0.8  # summed weight of the shared terms
@@ -85,7 +85,7 @@ class _Terms:
 
     def __init__(self, params: ClaimParams) -> None:
         self._p = params
-        self.name_weight = params.name_weight
+        self.max_topic_sentences = params.max_topic_sentences
         self._stem = _stemmer(params.language)
         self._syn = {self._stem.stemWord(w): self._stem.stemWord(c) for w, c in params.synonyms.items()}
         self.rarity: dict[str, float] = {}
@@ -142,16 +142,25 @@ def sentences(text: str, terms: _Terms, max_words: int) -> list[Sentence]:
 
 def _weights(a: Sequence[Sentence], b: Sequence[Sentence], terms: _Terms) -> dict[str, float]:
     """Rarity x inverse sentence frequency over the pair: topic words of both articles weigh little."""
-    sf: dict[str, int] = defaultdict(int)
-    for s in (*a, *b):
-        for t in s.terms:
-            sf[t] += 1
+    sf_a, sf_b = _sentence_counts(a), _sentence_counts(b)
     n = len(a) + len(b)
     scale = math.log(max(n, 3))
-    return {
-        t: terms.rarity[t] * max(0.0, math.log(n / c)) / scale * (terms.name_weight if terms.is_name(t) else 1.0)
-        for t, c in sf.items()
-    }
+    weights = {}
+    for t in sf_a.keys() | sf_b.keys():
+        ca, cb = sf_a.get(t, 0), sf_b.get(t, 0)
+        # A word both articles keep coming back to is what they are about, however rare in general English.
+        topic = min(ca, cb) > terms.max_topic_sentences or terms.is_name(t)
+        isf = max(0.0, math.log(n / (ca + cb))) / scale
+        weights[t] = 0.0 if topic else terms.rarity[t] * isf
+    return weights
+
+
+def _sentence_counts(sents: Sequence[Sentence]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for s in sents:
+        for t in s.terms:
+            counts[t] += 1
+    return counts
 
 
 @dataclass(frozen=True)
