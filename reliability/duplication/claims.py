@@ -6,12 +6,14 @@ shares too few words with its source for tf-isf cosine to tell it from two unrel
 This pass compares sentences with a weighting built for that case:
 
 - a word counts by its *general-English rarity* (wordfreq Zipf): "require" says more than "said";
-- and by how *specific* it is to one spot of the pair: a word in many sentences of both articles is the story's
-  topic (the alliance, the country, the spokesman) and counts little (inverse sentence frequency over the pair);
+- and by how *specific* it is to one spot of the pair (inverse sentence frequency over the pair); a word in more
+  than a few sentences of *both* articles is their topic, and a name (mostly capitalised) is the story's cast:
+  neither counts, since any two articles on one story share them;
 - words of one meaning are one term (``config/lexicons/claim_synonyms.toml``), after stemming.
 
-A sentence pair is a claim when it shares several specific terms, enough weight, and a fair share of both
-sentences' weight. It is reported as a ``paraphrase`` passage; the aligner never calls this, so PAN13 figures of
+A sentence pair is a claim when it shares several specific terms, two of them side by side in the same order in
+both sentences (the claim's core phrase, e.g. "shoot down Russian aircraft" / "engage Russian aircraft"), enough
+weight, and a fair share of both sentences' weight. It is reported as a ``paraphrase`` passage; the aligner never calls this, so PAN13 figures of
 the aligner are unchanged.
 """
 
@@ -171,7 +173,8 @@ class _Scored:
     similarity: float
 
 
-def _score(sa: Sentence, sb: Sentence, w: Mapping[str, float], p: ClaimParams) -> _Scored | None:
+def _score(a: Sequence[Sentence], b: Sequence[Sentence], i: int, j: int, w: Mapping[str, float], p: ClaimParams) -> _Scored | None:
+    sa, sb = a[i], b[j]
     common = [t for t in sa.terms & sb.terms if w[t] >= p.min_term_weight]
     if len(common) < p.min_shared or not _near_pair(sa, sb, common, p.window):
         return None
@@ -180,7 +183,7 @@ def _score(sa: Sentence, sb: Sentence, w: Mapping[str, float], p: ClaimParams) -
     similarity = 2 * score / total if total else 0.0
     if score < p.min_score or similarity < p.min_similarity:
         return None
-    return _Scored(0, 0, score, similarity)
+    return _Scored(i, j, score, similarity)
 
 
 def _near_pair(sa: Sentence, sb: Sentence, common: Sequence[str], window: int) -> bool:
@@ -216,8 +219,8 @@ def scored_pairs(a: Sequence[Sentence], b: Sequence[Sentence], w: Mapping[str, f
                 for j in where.get(t, ()):
                     hits[j] += 1
         for j, k in hits.items():
-            if k >= p.min_shared and (r := _score(s, b[j], w, p)):
-                out.append(_Scored(i, j, r.score, r.similarity))
+            if k >= p.min_shared and (r := _score(a, b, i, j, w, p)):
+                out.append(r)
     return out
 
 
