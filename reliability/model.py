@@ -83,6 +83,8 @@ class Passage:
     b_end: int
     kind: MatchKind
     similarity: float
+    # A single reworded sentence two articles share (same claim, different words) rather than reused text.
+    claim: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -267,3 +267,20 @@ def test_evidence_and_values_stay_exact_on_remixed_articles(seed: int) -> None:
     for m in result.matches:
         for p in m.passages:
             assert 0 <= p.a_start < p.a_end <= len(texts[m.a]) and 0 <= p.b_start < p.b_end <= len(texts[m.b])
+
+
+def test_shared_claims_weigh_less_than_reused_text(seeds_dir):
+    """A reworded claim shared by two outlets is reported but costs far less than a reused passage would."""
+    from reliability import load_config
+    from reliability.duplication import find_duplicates
+    from reliability.ingest import ingest
+
+    config = load_config()
+    docs, _ = ingest([seeds_dir], config)
+    result = find_duplicates(docs, config)
+    claim_passages = [p for m in result.matches for p in m.passages if p.claim]
+    assert claim_passages and all(p.kind == "paraphrase" for p in claim_passages)
+    sig = result.signals[next(d.id for d in docs if d.id.startswith("000"))]
+    assert 0 < sig.value < 0.1
+    assert "claim" in sig.summary and "%" not in sig.summary
+    assert all("same claim" in e.note for e in sig.evidence)

@@ -122,7 +122,7 @@ class _Engine:
         for p in (p for p, t in zip(passages, touches) if t):
             inside = qa.share(p.a_start, p.a_end) >= self.params.quote_share and qb.share(p.b_start, p.b_end) >= self.params.quote_share
             if inside or not any(_overlaps(p, u) for u in unquoted):
-                out.append(Passage(p.a_start, p.a_end, p.b_start, p.b_end, "quote", p.similarity))
+                out.append(Passage(p.a_start, p.a_end, p.b_start, p.b_end, "quote", p.similarity, p.claim))
         out += [u for u in unquoted if not any(_overlaps(u, o) and o.kind != "quote" for o in out)]
         return sorted(out, key=lambda p: (p.b_start, p.a_start))
 
@@ -262,5 +262,5 @@ def _history_match(engine: _Engine, stored: StoredArticle, doc: Origin, doc_sig:
 
 
 def _swap(m: Match) -> Match:
-    flipped = tuple(Passage(p.b_start, p.b_end, p.a_start, p.a_end, p.kind, p.similarity) for p in m.passages)
+    flipped = tuple(Passage(p.b_start, p.b_end, p.a_start, p.a_end, p.kind, p.similarity, p.claim) for p in m.passages)
     return Match(m.b, m.a, m.kind, m.similarity, flipped, m.earlier, m.credited, m.history)

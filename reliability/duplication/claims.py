@@ -243,5 +243,5 @@ def claim_passages(a_text: str, b_text: str, params: ClaimParams) -> list[Passag
         used_a.add(r.i)
         used_b.add(r.j)
         sa, sb = a[r.i], b[r.j]
-        out.append(Passage(sa.start, sa.end, sb.start, sb.end, "paraphrase", round(r.similarity, 4)))
+        out.append(Passage(sa.start, sa.end, sb.start, sb.end, "paraphrase", round(r.similarity, 4), claim=True))
     return sorted(out, key=lambda p: (p.b_start, p.a_start))

@@ -38,6 +38,7 @@ class DuplicationParams:
     credited_weight: float = 0.4
     unknown_order_weight: float = 0.6
     unknown_credit_weight: float = 0.8
+    claim_weight: float = 0.25
     max_evidence: int = 12
     repetition_min_words: int = 5
     repetition_min_chars: int = 20
@@ -50,7 +51,7 @@ class DuplicationParams:
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"duplication.{name} must be in (0, 1], got {value!r}")
-        for name in ("credited_weight", "unknown_order_weight", "unknown_credit_weight"):
+        for name in ("credited_weight", "unknown_order_weight", "unknown_credit_weight", "claim_weight"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"duplication.{name} must be in [0, 1], got {value!r}")

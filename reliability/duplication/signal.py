@@ -25,7 +25,7 @@ class _Use:
 
     start: int
     end: int
-    kind: str
+    kind: str  # "copy", "paraphrase" or "claim" (one shared reworded sentence)
     similarity: float
     other: str  # label of the other article, e.g. "003 (CryptoNewsHub)"
     later: bool | None  # True: this document is the later one; None: order unknown
@@ -95,7 +95,8 @@ def _uses(doc: Document, m: Match, labels: Mapping[str, str], params: Duplicatio
         if p.kind == "quote":
             continue
         start, end = (p.a_start, p.a_end) if mine == "a" else (p.b_start, p.b_end)
-        out.append(_Use(start, end, p.kind, p.similarity, other, later, m.credited, order_weight * credit_weight))
+        weight = order_weight * credit_weight * (params.claim_weight if p.claim else 1.0)
+        out.append(_Use(start, end, "claim" if p.claim else p.kind, p.similarity, other, later, m.credited, weight))
     return out
 
 
@@ -109,6 +110,8 @@ def _passages_or_whole(doc: Document, m: Match) -> tuple[Passage, ...]:
 
 
 def _note(u: _Use) -> str:
+    if u.kind == "claim":
+        return f"the same claim, reworded, as in {u.other} (similarity {u.similarity:.2f}); weighs less than reused text"
     verb = "copied" if u.kind == "copy" else "paraphrased"
     if u.later is None:
         base = f"{verb} passage shared with {u.other} (which came first is unknown), similarity {u.similarity:.2f}"
@@ -127,6 +130,12 @@ def _evidence(doc: Document, uses: Sequence[_Use], limit: int) -> tuple[Evidence
 
 
 def _summary(uses: Sequence[_Use], share: float, copied: bool) -> str:
+    if all(u.kind == "claim" for u in uses):
+        claims = len({(u.start, u.end) for u in uses})
+        n = len({u.other for u in uses})
+        return (f"Restates {claims} claim{'s' if claims > 1 else ''} that {n} other article{'s' if n > 1 else ''} "
+                f"also make{'' if n > 1 else 's'} in other words (not reused text)")
+    uses = [u for u in uses if u.kind != "claim"]
     pct = max(1, round(share * 100))
     verb = "copied" if copied else "paraphrased"
     known = [u for u in uses if u.later]

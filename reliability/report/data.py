@@ -81,6 +81,7 @@ def match_data(match: Match) -> dict[str, Any]:
                 "b_end": p.b_end,
                 "kind": p.kind,
                 "similarity": round(p.similarity, 4),
+                **({"claim": True} if p.claim else {}),
             }
             for p in match.passages
         ],
