@@ -33,7 +33,7 @@ import Stemmer
 import xxhash
 from wordfreq import top_n_list
 
-from .minhash import SignatureScheme, TokenHasher, combine, grouped_signatures, signatures, tokens
+from .minhash import CachedHasher, SignatureScheme, TokenHasher, combine, grouped_signatures, signatures, tokens
 from .params import DuplicationParams
 
 log = logging.getLogger(__name__)
@@ -60,30 +60,19 @@ def collision_probability(jaccard: float, bands: int, rows: int) -> float:
     return 1.0 - (1.0 - jaccard**rows) ** bands
 
 
-class ContentHasher:
-    """Hash of each token's Snowball stem (cached per distinct token); the lowest bit flags the language's most
-    frequent words, so pairs of two function words ("of the") can be left out while "the aircraft" stays."""
+class ContentHasher(CachedHasher):
+    """Hash of each token's Snowball stem; the lowest bit flags the language's most frequent words, so pairs of
+    two function words ("of the") can be left out while "the aircraft" stays."""
 
     def __init__(self, language: str = "en", stopwords: int = 150) -> None:
+        super().__init__()
         self._stop = frozenset(_stopwords(language, stopwords))
         self._stemmer = Stemmer.Stemmer(_SNOWBALL[language]) if language in _SNOWBALL else None
-        self._cache: dict[str, int] = {}
 
-    def __call__(self, words: Sequence[str]) -> np.ndarray:
-        values = list(map(self._cache.get, words))  # C-speed lookups; misses come back as None
-        if None in values:
-            values = [v if v is not None else self._add(w) for v, w in zip(values, words)]
-        return np.fromiter(values, dtype=np.uint64, count=len(values))
-
-    def _add(self, word: str) -> int:
+    def _value(self, word: str) -> int:
         stem = self._stemmer.stemWord(word) if self._stemmer else word
         value = xxhash.xxh64_intdigest(stem.encode("utf-8", "surrogatepass")) & ~1
-        if word in self._stop or len(word) < 2:
-            value |= 1
-        if len(self._cache) > 2_000_000:
-            self._cache.clear()
-        self._cache[word] = value
-        return value
+        return value | 1 if word in self._stop or len(word) < 2 else value
 
 
 @lru_cache(maxsize=4)

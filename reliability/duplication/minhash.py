@@ -108,11 +108,13 @@ def tokens(text: str) -> list[str]:
     return TOKEN.findall(text.casefold())
 
 
-class TokenHasher:
-    """xxh64 of each distinct token, computed once per run (news vocabularies repeat heavily)."""
+class CachedHasher:
+    """A 64-bit value per distinct token, computed once per run (news vocabularies repeat heavily).
 
-    def __init__(self, seed: int = 0) -> None:
-        self._seed = seed
+    Subclasses say how a token becomes its value in ``_value``.
+    """
+
+    def __init__(self) -> None:
         self._cache: dict[str, int] = {}
 
     def __call__(self, words: Sequence[str]) -> np.ndarray:
@@ -121,12 +123,26 @@ class TokenHasher:
             values = [v if v is not None else self._add(w) for v, w in zip(values, words)]
         return np.fromiter(values, dtype=np.uint64, count=len(values))
 
+    def _value(self, word: str) -> int:
+        raise NotImplementedError
+
     def _add(self, word: str) -> int:
-        value = xxhash.xxh64_intdigest(word.encode("utf-8", "surrogatepass"), self._seed)
+        value = self._value(word)
         if len(self._cache) > 2_000_000:  # a pathological batch must not grow the cache without bound
             self._cache.clear()
         self._cache[word] = value
         return value
+
+
+class TokenHasher(CachedHasher):
+    """xxh64 of each distinct token."""
+
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__()
+        self._seed = seed
+
+    def _value(self, word: str) -> int:
+        return xxhash.xxh64_intdigest(word.encode("utf-8", "surrogatepass"), self._seed)
 
 
 _DEFAULT_HASHER = TokenHasher()
