@@ -4,9 +4,13 @@ Redis-backed one (datasketch's ``MinHashLSH`` with Redis storage) that several p
 Both band signatures identically (``b`` bands of ``r`` rows, the values datasketch's ``MinHashLSH`` picks for the
 configured threshold) and answer with store row ids, so the same data gives the same candidates whichever is used.
 
-The embedded index keeps two tiers: a *base* of sorted 64-bit band keys saved to one file (loaded with ``np.memmap``,
+The embedded index keeps two tiers: a *base* of sorted 32-bit band keys saved to one file (loaded with ``np.memmap``,
 so opening it at 1M articles costs milliseconds) and an in-memory *delta* for rows added since the file was written.
 A lookup is one vectorised ``np.searchsorted`` per tier over all query bands at once.
+
+Besides whole documents, the index holds *window keys* (:class:`WindowSketch`): one key per content-defined window
+of ~50 word 3-grams, at most ``per_article`` per stored article. They find a stored article of which only a few
+paragraphs were reused, where the whole-document similarity stays far below the LSH threshold.
 
 >>> banding = Banding.for_threshold(0.3, 128)      # doctest: +SKIP
 >>> index = EmbeddedIndex(banding)                 # doctest: +SKIP
@@ -28,7 +32,7 @@ from typing import Any, Mapping, Protocol, Sequence
 
 import numpy as np
 
-MAGIC = b"RLSHIDX2"  # 2: row ids stored as uint32
+MAGIC = b"RLSHIDX3"  # 2: row ids stored as uint32; 3: 32-bit band keys, and a window tier
 # splitmix64 constants: a cheap, well-mixing 64-bit finaliser that numpy can run on whole arrays.
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -78,74 +82,182 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 
 def band_keys(signatures: np.ndarray, banding: Banding) -> np.ndarray:
-    """(n, bands) uint64 keys; the band number is mixed in, so one sorted array can hold every band."""
+    """(n, bands) uint32 keys; the band number is mixed in, so one sorted array can hold every band.
+
+    32 bits, not 64: at 1M articles x 37 bands a query key meets an unrelated one by chance about once per 100
+    lookups, and such rows are dropped by the store's Jaccard check anyway; it saves 148 bytes per article.
+    """
     sig = np.ascontiguousarray(signatures)
     if sig.ndim != 2 or sig.shape[1] != banding.num_perm:
         raise ValueError(f"expected signatures of shape (n, {banding.num_perm}), got {sig.shape}")
     sig = sig.astype(np.uint64, copy=False)
     n = sig.shape[0]
-    keys = np.empty((n, banding.bands), dtype=np.uint64)
+    keys = np.empty((n, banding.bands), dtype=np.uint32)
     with np.errstate(over="ignore"):
         for band in range(banding.bands):
             h = np.full(n, _GOLDEN * np.uint64(band + 1), dtype=np.uint64)
             for col in range(band * banding.rows, (band + 1) * banding.rows):
                 h = _mix(h ^ sig[:, col]) + _GOLDEN
-            keys[:, band] = h
+            keys[:, band] = _fold32(h)
     return keys
 
 
+def _fold32(h: np.ndarray) -> np.ndarray:
+    return (h ^ (h >> np.uint64(32))).astype(np.uint32)
+
+
+@dataclass(frozen=True, slots=True)
+class WindowSketch:
+    """One key per content-defined window of a document's word-shingle hashes.
+
+    Window boundaries are *anchors*: shingles whose hash is 0 modulo ``anchor``. They depend on the words only, so two
+    paragraphs copied into another article start and end their windows at the same words in both texts, and a copied
+    window gets the same key although its position differs (fixed-size windows would be shifted and only similar).
+    A window is two consecutive anchor blocks (~2 x ``anchor`` shingles); its key mixes ``rows`` min-hash values,
+    so a window edited in one word still matches with probability ~0.9**rows and unrelated windows practically never.
+
+    A stored article keeps only its ``per_article`` smallest keys (bottom-k sampling: whether a key is kept depends on
+    its value alone, so a copy's key is kept in the original or not, whatever else the copy holds). Articles up to
+    ~``per_article`` windows (about 1,000 words at the defaults) keep every window; longer ones keep a sample, which
+    is what costs recall (see benchmarks/bench_history.py). Queries use all their windows.
+    """
+
+    anchor: int = 25
+    rows: int = 4
+    per_article: int = 20
+    min_shingles: int = 15  # shorter windows are stock phrases more often than reused text
+
+    def as_dict(self) -> dict[str, int]:
+        return {"anchor": self.anchor, "rows": self.rows, "per_article": self.per_article, "min_shingles": self.min_shingles}
+
+    def keys(self, shingles: np.ndarray, *, stored: bool = False) -> np.ndarray:
+        """Sorted distinct uint32 window keys of one document (at most ``per_article`` when ``stored``)."""
+        h = np.asarray(shingles, dtype=np.uint64)
+        if h.size < self.min_shingles:
+            return np.empty(0, dtype=np.uint32)
+        with np.errstate(over="ignore"):
+            anchors = np.flatnonzero(_mix(h ^ _WINDOW_SALT) % np.uint64(self.anchor) == 0)
+            starts = np.unique(np.concatenate(([0], anchors))).astype(np.int64)
+            ends = np.append(starts[1:], h.size)
+            # rows independent hash functions; per block the minimum of each
+            mins = np.stack([np.minimum.reduceat(_mix(h ^ (_GOLDEN * np.uint64(i + 7))), starts) for i in range(self.rows)])
+            if len(starts) > 1:
+                windows = np.minimum(mins[:, :-1], mins[:, 1:])
+                lengths = ends[1:] - starts[:-1]
+            else:
+                windows, lengths = mins, ends - starts
+            windows = windows[:, lengths >= self.min_shingles]
+            key = np.full(windows.shape[1], _GOLDEN, dtype=np.uint64)
+            for row in windows:
+                key = _mix(key ^ row) + _GOLDEN
+        out = np.unique(_fold32(key))
+        return out[: self.per_article] if stored else out
+
+
+_WINDOW_SALT = np.uint64(0x632BE59BD9B4E019)
+
+
 class LshIndex(Protocol):
-    """What the store needs from an index: row ids in, row ids out."""
+    """What the store needs from an index: row ids in, row ids out.
+
+    ``windows`` holds, per added row, its stored :meth:`WindowSketch.keys`; ``query_windows`` answers, per query
+    document, how many of its window keys each stored row shares.
+    """
 
     banding: Banding
 
-    def add(self, rowids: np.ndarray, signatures: np.ndarray) -> None: ...
+    def add(self, rowids: np.ndarray, signatures: np.ndarray, windows: Sequence[np.ndarray] | None = None) -> None: ...
 
-    def remove(self, rowids: Sequence[int], signatures: np.ndarray) -> None: ...
+    def remove(self, rowids: Sequence[int], signatures: np.ndarray, windows: Sequence[np.ndarray] | None = None) -> None: ...
 
     def query(self, signatures: np.ndarray) -> list[list[int]]: ...
+
+    def query_windows(self, keys: Sequence[np.ndarray]) -> list[dict[int, int]]: ...
 
     def watermark(self) -> int: ...
 
 
+def _flat(rowids: np.ndarray, windows: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(row id per key, keys) of per-row window key arrays."""
+    counts = [len(w) for w in windows]
+    keys = np.concatenate(list(windows)).astype(np.uint32) if windows and sum(counts) else np.empty(0, np.uint32)
+    return np.repeat(np.asarray(rowids, dtype=np.int64), counts), keys
+
+
 @dataclass(frozen=True)
 class _Tier:
-    keys: np.ndarray  # sorted uint64
-    rows: np.ndarray  # int64 row ids, aligned with keys
+    keys: np.ndarray  # sorted uint32
+    rows: np.ndarray  # row ids, aligned with keys
 
     @classmethod
     def build(cls, rowids: np.ndarray, keys2d: np.ndarray) -> "_Tier":
-        flat = keys2d.reshape(-1)
         rows = np.repeat(np.asarray(rowids, dtype=np.int64), keys2d.shape[1])
-        order = np.argsort(flat, kind="stable")
-        return cls(flat[order], rows[order])
+        return cls.from_flat(rows, keys2d.reshape(-1))
+
+    @classmethod
+    def from_flat(cls, rows: np.ndarray, keys: np.ndarray) -> "_Tier":
+        order = np.argsort(keys, kind="stable")
+        return cls(np.asarray(keys, dtype=np.uint32)[order], np.asarray(rows, dtype=np.int64)[order])
 
     @classmethod
     def empty(cls) -> "_Tier":
-        return cls(np.empty(0, np.uint64), np.empty(0, np.int64))
+        return cls(np.empty(0, np.uint32), np.empty(0, np.int64))
+
+    def merged(self, other: "_Tier") -> "_Tier":
+        if other.keys.size == 0:
+            return self
+        return _Tier.from_flat(np.concatenate([self.rows, other.rows]), np.concatenate([self.keys, other.keys]))
+
+    def without(self, gone: np.ndarray) -> "_Tier":
+        keep = ~np.isin(self.rows, gone)
+        return _Tier(np.asarray(self.keys[keep]), np.asarray(self.rows[keep]))
+
+    def ranges(self, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self.keys.size == 0:
+            return np.zeros(flat.size, np.int64), np.zeros(flat.size, np.int64)
+        flat = flat.astype(np.uint32, copy=False)
+        return np.searchsorted(self.keys, flat, side="left"), np.searchsorted(self.keys, flat, side="right")
 
     def lookup(self, keys2d: np.ndarray) -> list[set[int]]:
         """Row ids sharing at least one band key with each query row."""
         out: list[set[int]] = [set() for _ in range(keys2d.shape[0])]
-        if self.keys.size == 0:
-            return out
-        flat = keys2d.reshape(-1)
-        lo = np.searchsorted(self.keys, flat, side="left")
-        hi = np.searchsorted(self.keys, flat, side="right")
+        lo, hi = self.ranges(keys2d.reshape(-1))
         for pos in np.nonzero(hi > lo)[0]:
             out[pos // keys2d.shape[1]].update(self.rows[lo[pos] : hi[pos]].tolist())
         return out
 
+    def count_hits(self, keys: np.ndarray, into: dict[int, int], max_bucket: int) -> None:
+        """Add, per row id, the number of ``keys`` it holds; keys held by more than ``max_bucket`` rows are
+        boilerplate windows ("Sign up for our newsletter ...") and say nothing about one source."""
+        lo, hi = self.ranges(keys)
+        for a, b in zip(lo.tolist(), hi.tolist()):
+            if 0 < b - a <= max_bucket:
+                for r in self.rows[a:b].tolist():
+                    into[r] = into.get(r, 0) + 1
+
+
+WINDOW_MAX_BUCKET = 50
+
 
 class EmbeddedIndex:
-    """Sorted band keys in memory (or memory-mapped from a saved file) plus a small in-memory delta."""
+    """Sorted band keys (documents) and window keys in memory, or memory-mapped from a saved file, plus a small
+    in-memory delta of each."""
 
-    def __init__(self, banding: Banding, *, base: _Tier | None = None, watermark: int = 0, tag: Mapping[str, Any] | None = None):
+    def __init__(
+        self,
+        banding: Banding,
+        *,
+        base: _Tier | None = None,
+        windows: _Tier | None = None,
+        watermark: int = 0,
+        tag: Mapping[str, Any] | None = None,
+    ):
         self.banding = banding
         self.tag = dict(tag or {})  # identifies the store and scheme the saved file belongs to
         self._base = base or _Tier.empty()
         self._delta = _Tier.empty()
-        self._delta_parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self._wbase = windows or _Tier.empty()
+        self._wdelta = _Tier.empty()
         self._watermark = watermark
 
     def __len__(self) -> int:
@@ -155,33 +267,33 @@ class EmbeddedIndex:
     def delta_size(self) -> int:
         return int(self._delta.keys.size) // self.banding.bands
 
+    @property
+    def window_entries(self) -> int:
+        return int(self._wbase.keys.size + self._wdelta.keys.size)
+
     def watermark(self) -> int:
         """Highest store row id this index has seen; rows above it must be added before querying."""
         return self._watermark
 
-    def add(self, rowids: np.ndarray, signatures: np.ndarray) -> None:
-        self.add_keys(np.asarray(rowids, dtype=np.int64), band_keys(signatures, self.banding))
+    def add(self, rowids: np.ndarray, signatures: np.ndarray, windows: Sequence[np.ndarray] | None = None) -> None:
+        self.add_keys(np.asarray(rowids, dtype=np.int64), band_keys(signatures, self.banding), windows)
 
-    def add_keys(self, rowids: np.ndarray, keys: np.ndarray) -> None:
+    def add_keys(self, rowids: np.ndarray, keys: np.ndarray, windows: Sequence[np.ndarray] | None = None) -> None:
         """Add precomputed :func:`band_keys` (lets a bulk load hash in chunks and sort once)."""
         rowids = np.asarray(rowids, dtype=np.int64)
         if rowids.size == 0:
             return
-        self._delta_parts.append((rowids, keys))
-        all_rows = np.concatenate([r for r, _ in self._delta_parts])
-        all_keys = np.concatenate([k for _, k in self._delta_parts])
-        self._delta = _Tier.build(all_rows, all_keys)
+        self._delta = self._delta.merged(_Tier.build(rowids, keys))
+        if windows is not None:
+            self._wdelta = self._wdelta.merged(_Tier.from_flat(*_flat(rowids, windows)))
         self._watermark = max(self._watermark, int(rowids.max()))
 
-    def remove(self, rowids: Sequence[int], signatures: np.ndarray) -> None:
+    def remove(self, rowids: Sequence[int], signatures: np.ndarray, windows: Sequence[np.ndarray] | None = None) -> None:
         gone = np.asarray(list(rowids), dtype=np.int64)
         if gone.size == 0:
             return
-        keep = ~np.isin(self._base.rows, gone)
-        self._base = _Tier(np.asarray(self._base.keys[keep]), np.asarray(self._base.rows[keep]))
-        self._delta_parts = [(r[~np.isin(r, gone)], k[~np.isin(r, gone)]) for r, k in self._delta_parts]
-        keep = ~np.isin(self._delta.rows, gone)
-        self._delta = _Tier(self._delta.keys[keep], self._delta.rows[keep])
+        self._base, self._delta = self._base.without(gone), self._delta.without(gone)
+        self._wbase, self._wdelta = self._wbase.without(gone), self._wdelta.without(gone)
 
     def query(self, signatures: np.ndarray) -> list[list[int]]:
         keys = band_keys(signatures, self.banding)
@@ -189,37 +301,41 @@ class EmbeddedIndex:
         delta = self._delta.lookup(keys)
         return [sorted(a | b) for a, b in zip(base, delta)]
 
+    def query_windows(self, keys: Sequence[np.ndarray]) -> list[dict[int, int]]:
+        out: list[dict[int, int]] = []
+        for k in keys:
+            hits: dict[int, int] = {}
+            for tier in (self._wbase, self._wdelta):
+                tier.count_hits(np.asarray(k, dtype=np.uint32), hits, WINDOW_MAX_BUCKET)
+            out.append(hits)
+        return out
+
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write base + delta as one sorted file, atomically (temp file, fsync, ``os.replace``)."""
-        tier = self._merged()
-        if tier.rows.size and int(tier.rows.max()) >= 2**32:
-            raise IndexError_("row ids beyond 2**32 do not fit the index file; rebuild the store")
+        """Write base + delta of both tiers as one sorted file, atomically (temp file, fsync, ``os.replace``)."""
+        tier, wtier = self._base.merged(self._delta), self._wbase.merged(self._wdelta)
+        for t in (tier, wtier):
+            if t.rows.size and int(t.rows.max()) >= 2**32:
+                raise IndexError_("row ids beyond 2**32 do not fit the index file; rebuild the store")
         header = json.dumps(
-            {"banding": self.banding.as_dict(), "watermark": self._watermark, "tag": self.tag, "entries": int(tier.keys.size)}
+            {"banding": self.banding.as_dict(), "watermark": self._watermark, "tag": self.tag,
+             "entries": int(tier.keys.size), "window_entries": int(wtier.keys.size)}
         ).encode()
-        pad = (-(len(MAGIC) + 4 + len(header))) % 8  # keep the arrays 8-byte aligned for memmap
+        pad = (-(len(MAGIC) + 4 + len(header))) % 8  # keep the arrays aligned for memmap
         target = Path(path)
         fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(MAGIC + struct.pack("<I", len(header) + pad) + header + b" " * pad)
-                fh.write(tier.keys.astype("<u8", copy=False).tobytes())
-                fh.write(tier.rows.astype("<u4", copy=False).tobytes())  # row ids < 2**32: 4 bytes, not 8
+                for t in (tier, wtier):
+                    fh.write(t.keys.astype("<u4", copy=False).tobytes())
+                    fh.write(t.rows.astype("<u4", copy=False).tobytes())  # row ids < 2**32: 4 bytes, not 8
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        self._base, self._delta, self._delta_parts = tier, _Tier.empty(), []
-
-    def _merged(self) -> _Tier:
-        if self._delta.keys.size == 0:
-            return self._base
-        keys = np.concatenate([self._base.keys, self._delta.keys])
-        rows = np.concatenate([self._base.rows, self._delta.rows])
-        order = np.argsort(keys, kind="stable")
-        return _Tier(keys[order], rows[order])
+        self._base, self._delta, self._wbase, self._wdelta = tier, _Tier.empty(), wtier, _Tier.empty()
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> "EmbeddedIndex":
@@ -227,18 +343,26 @@ class EmbeddedIndex:
         with open(path, "rb") as fh:
             head = fh.read(len(MAGIC) + 4)
             if len(head) < len(MAGIC) + 4 or head[: len(MAGIC)] != MAGIC:
-                raise IndexError_(f"{path}: not a reliability LSH index file")
+                raise IndexError_(f"{path}: not a reliability LSH index file (or one of an older format)")
             (hlen,) = struct.unpack("<I", head[len(MAGIC) :])
             header = json.loads(fh.read(hlen))
         offset = len(MAGIC) + 4 + hlen
-        n = int(header["entries"])
+        n, m = int(header["entries"]), int(header["window_entries"])
         size = os.path.getsize(path)
-        if size != offset + 12 * n:
-            raise IndexError_(f"{path}: truncated LSH index file ({size} bytes, expected {offset + 12 * n})")
-        keys = np.memmap(path, dtype="<u8", mode="r", offset=offset, shape=(n,)) if n else np.empty(0, np.uint64)
-        rows = np.memmap(path, dtype="<u4", mode="r", offset=offset + 8 * n, shape=(n,)) if n else np.empty(0, np.int64)
+        if size != offset + 8 * (n + m):
+            raise IndexError_(f"{path}: truncated LSH index file ({size} bytes, expected {offset + 8 * (n + m)})")
+        base = _mapped(path, offset, n)
+        windows = _mapped(path, offset + 8 * n, m)
         banding = Banding(**header["banding"])
-        return cls(banding, base=_Tier(keys, rows), watermark=int(header["watermark"]), tag=header.get("tag"))
+        return cls(banding, base=base, windows=windows, watermark=int(header["watermark"]), tag=header.get("tag"))
+
+
+def _mapped(path: str | os.PathLike[str], offset: int, n: int) -> _Tier:
+    if n == 0:
+        return _Tier.empty()
+    keys = np.memmap(path, dtype="<u4", mode="r", offset=offset, shape=(n,))
+    rows = np.memmap(path, dtype="<u4", mode="r", offset=offset + 4 * n, shape=(n,))
+    return _Tier(keys, rows)
 
 
 class RedisIndex:
@@ -258,6 +382,7 @@ class RedisIndex:
         self._client = redis.Redis.from_url(url)
         basename = f"reliability:{namespace}:{banding.bands}x{banding.rows}".encode()
         self._watermark_key = basename + b":watermark"
+        self._window_prefix = basename + b":w:"  # one Redis set of row ids per window key
         config = {"type": "redis", "basename": basename, "redis": _redis_params(url)}
         self._lsh = MinHashLSH(num_perm=banding.num_perm, params=(banding.bands, banding.rows), storage_config=config, prepickle=False)
 
@@ -270,13 +395,15 @@ class RedisIndex:
         value = self._client.get(self._watermark_key)
         return int(value) if value else 0
 
-    def add(self, rowids: np.ndarray, signatures: np.ndarray) -> None:
+    def add(self, rowids: np.ndarray, signatures: np.ndarray, windows: Sequence[np.ndarray] | None = None) -> None:
         rowids = np.asarray(rowids, dtype=np.int64)
         if rowids.size == 0:
             return
         with self._lsh.insertion_session(buffer_size=10_000) as session:
             for rowid, row in zip(rowids.tolist(), signatures):
                 session.insert(struct.pack(">q", rowid), self._minhash(row), check_duplication=False)
+        if windows is not None:
+            self._window_sets("sadd", rowids, windows)
         # Only moves forward, even when two processes add at once (Lua keeps the compare-and-set atomic).
         self._client.eval(
             "local c = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1]) end",
@@ -285,14 +412,35 @@ class RedisIndex:
             int(rowids.max()),
         )
 
-    def remove(self, rowids: Sequence[int], signatures: np.ndarray) -> None:
+    def _window_sets(self, command: str, rowids: np.ndarray, windows: Sequence[np.ndarray]) -> None:
+        pipe = self._client.pipeline(transaction=False)
+        for rowid, keys in zip(np.asarray(rowids).tolist(), windows):
+            for key in np.asarray(keys, dtype=np.uint32).tolist():
+                getattr(pipe, command)(self._window_prefix + b"%d" % key, rowid)
+        pipe.execute()
+
+    def remove(self, rowids: Sequence[int], signatures: np.ndarray, windows: Sequence[np.ndarray] | None = None) -> None:
         for rowid in rowids:
             key = struct.pack(">q", int(rowid))
             if key in self._lsh:
                 self._lsh.remove(key)
+        if windows is not None:
+            self._window_sets("srem", np.asarray(list(rowids)), windows)
 
     def query(self, signatures: np.ndarray) -> list[list[int]]:
         return [sorted(struct.unpack(">q", k)[0] for k in self._lsh.query(self._minhash(row))) for row in signatures]
+
+    def query_windows(self, keys: Sequence[np.ndarray]) -> list[dict[int, int]]:
+        pipe = self._client.pipeline(transaction=False)
+        flat = [(i, int(k)) for i, ks in enumerate(keys) for k in np.asarray(ks, dtype=np.uint32).tolist()]
+        for _, k in flat:
+            pipe.smembers(self._window_prefix + b"%d" % k)
+        out: list[dict[int, int]] = [{} for _ in keys]
+        for (i, _), members in zip(flat, pipe.execute() if flat else []):
+            if 0 < len(members) <= WINDOW_MAX_BUCKET:  # same boilerplate cut as the embedded index
+                for m in members:
+                    out[i][int(m)] = out[i].get(int(m), 0) + 1
+        return out
 
     def clear(self) -> None:
         """Drop every key of this index from Redis (tests, or a store that was rebuilt)."""

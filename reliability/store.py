@@ -44,8 +44,8 @@ import xxhash
 
 from .config import Config
 from .duplication.history import StoredArticle
-from .duplication.minhash import SignatureScheme, text_signatures
-from .index import Banding, EmbeddedIndex, IndexError_, LshIndex, RedisIndex, band_keys
+from .duplication.minhash import SignatureScheme, TokenHasher, combine, text_signatures, tokens
+from .index import Banding, EmbeddedIndex, IndexError_, LshIndex, RedisIndex, WindowSketch, band_keys
 from .model import BatchResult, Document
 
 log = logging.getLogger(__name__)
@@ -122,6 +122,7 @@ class HistorySettings:
     compact_fraction: float
     threshold: float
     min_jaccard: float
+    max_candidates: int
 
     @classmethod
     def from_config(cls, config: Config, store: str | os.PathLike[str] | None = None, index: str | None = None) -> "HistorySettings":
@@ -137,6 +138,7 @@ class HistorySettings:
             # rebuild of a large index; changing this one rebuilds it from the stored signatures on next open.
             threshold=float(section.get("lsh_threshold", 0.3)),
             min_jaccard=float(section.get("min_jaccard", 0.2)),
+            max_candidates=int(section.get("max_candidates", 5)),
         )
 
 
@@ -223,7 +225,8 @@ CREATE TABLE IF NOT EXISTS documents (
     outlet TEXT, url TEXT, title TEXT, published TEXT,
     text_chars INTEGER NOT NULL,
     text BLOB,
-    signature BLOB NOT NULL
+    signature BLOB NOT NULL,
+    windows BLOB  -- WindowSketch keys (uint32 little-endian) of the whole text; NULL in stores from before them
 );
 CREATE TABLE IF NOT EXISTS scores (
     run INTEGER NOT NULL REFERENCES runs(id),
@@ -259,9 +262,11 @@ class HistoryStore:
         retries: int = 8,
         compact_fraction: float = 0.05,
         min_jaccard: float = 0.2,
+        max_candidates: int = 5,
     ):
         self.path = Path(path)
         self.min_jaccard = min_jaccard
+        self.max_candidates = max_candidates
         self.scheme = scheme
         self.retries = retries
         self.compact_fraction = compact_fraction
@@ -273,6 +278,8 @@ class HistoryStore:
         self._check_scheme(meta)
         self.store_id = meta["store_id"]
         self.codec = TextCodec(bytes.fromhex(meta["zdict"]), text_budget)
+        self.sketch = WindowSketch(**json.loads(meta["windows"]))
+        self._hasher = TokenHasher()
         self.banding = Banding.for_threshold(threshold, scheme.num_perm)
         self.index: LshIndex = self._open_index(index)
         self.catch_up()
@@ -291,6 +298,7 @@ class HistoryStore:
             retries=settings.retries,
             compact_fraction=settings.compact_fraction,
             min_jaccard=settings.min_jaccard,
+            max_candidates=settings.max_candidates,
         )
 
     # -- setup ---------------------------------------------------------------------------------------------------
@@ -319,10 +327,27 @@ class HistoryStore:
                     "zdict": build_zdict().hex(),
                 }
                 self._db.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", rows.items())
+            self._add_windows_column()
             self._db.execute("COMMIT")
         except BaseException:
             self._rollback()
             raise
+
+    def _add_windows_column(self) -> None:
+        """Stores from before window keys get the column (O(1) in SQLite); their old rows stay without windows."""
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}
+        if "windows" not in columns:
+            self._db.execute("ALTER TABLE documents ADD COLUMN windows BLOB")
+        # The sketch parameters are the store's, like the signature scheme: keys of other parameters never match.
+        self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('windows', ?)", (json.dumps(WindowSketch().as_dict()),))
+
+    def _window_blob(self, text: str) -> bytes:
+        shingles = combine(self._hasher(tokens(text)), self.scheme.shingle_size)
+        return self.sketch.keys(shingles, stored=True).astype("<u4").tobytes()
+
+    @staticmethod
+    def _window_keys(blob: bytes | None) -> np.ndarray:
+        return np.frombuffer(blob, dtype="<u4").astype(np.uint32) if blob else np.empty(0, np.uint32)
 
     def _meta(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
@@ -401,23 +426,26 @@ class HistoryStore:
     def catch_up(self, chunk: int = 100_000) -> int:
         """Index rows other processes committed since this index last looked; compacts the saved file when due."""
         mark = self.index.watermark()
-        sql = "SELECT rowid, signature FROM documents WHERE rowid > ? ORDER BY rowid LIMIT ?"
+        sql = "SELECT rowid, signature, windows FROM documents WHERE rowid > ? ORDER BY rowid LIMIT ?"
         rowids: list[np.ndarray] = []
         keys: list[np.ndarray] = []
+        windows: list[np.ndarray] = []
         count = 0
         while rows := self._db.execute(sql, (mark, chunk)).fetchall():
             ids = np.array([r[0] for r in rows], dtype=np.int64)
             sigs = self._signature_matrix(r[1] for r in rows)
+            wins = [self._window_keys(r[2]) for r in rows]
             if isinstance(self.index, EmbeddedIndex):
                 # Hash chunk by chunk, sort once: a 1M-article rebuild never holds every signature in memory.
                 rowids.append(ids)
                 keys.append(band_keys(sigs, self.banding))
+                windows += wins
             else:
-                self.index.add(ids, sigs)
+                self.index.add(ids, sigs, wins)
             mark = int(ids[-1])
             count += len(ids)
         if rowids and isinstance(self.index, EmbeddedIndex):
-            self.index.add_keys(np.concatenate(rowids), np.concatenate(keys))
+            self.index.add_keys(np.concatenate(rowids), np.concatenate(keys), windows)
         self._maybe_save_index()
         return count
 
@@ -433,34 +461,51 @@ class HistoryStore:
         joined = b"".join(blobs)
         return self.scheme.from_bytes(joined).reshape(-1, self.scheme.num_perm)
 
-    def candidates(self, signatures: np.ndarray) -> list[list[str]]:
-        """Stored article ids that share an LSH band with each row of ``signatures`` and whose estimated Jaccard
-        similarity with it is at least ``min_jaccard``.
+    def candidates(
+        self, signatures: np.ndarray, shingles: Sequence[np.ndarray] | None = None, exclude: Sequence[frozenset[str]] | None = None
+    ) -> list[list[str]]:
+        """Per row of ``signatures``, the ids of at most ``max_candidates`` stored articles worth aligning, most
+        similar first.
 
-        The Jaccard filter uses the stored signatures (primary-key reads, no text): band collisions of unrelated
-        articles are dropped before anything is fetched or aligned. It is applied after either index, so the
-        embedded and Redis indexes give the same candidates.
+        Two ways in: a shared LSH band of the whole-document signature (near-duplicates, light rewrites), or, when
+        the documents' word-shingle hashes ``shingles`` are given, shared window keys (:class:`WindowSketch`: a few
+        paragraphs copied into other text). Both are checked on the stored signatures (primary-key reads, no text)
+        before anything is fetched: a band candidate needs an estimated Jaccard of ``min_jaccard``; a window
+        candidate two shared windows, or one and two equal signature values (unrelated articles have ~0). Only the
+        best ``max_candidates`` are returned, so a batch never decompresses thousands of stored texts it will not
+        align. The same filter runs after either index, so embedded and Redis indexes give the same candidates.
+        ``exclude`` holds, per row, stored ids never to return (the batch article's own stored copy).
         """
         self.catch_up()
         query = np.asarray(signatures, dtype=np.uint32)
         rows = self.index.query(query)
-        ids, matrix = self._signatures_of(sorted({r for row in rows for r in row}))
-        # Every (query row, candidate) pair at once: one gather and one comparison over the signature matrix.
-        q_idx = np.repeat(np.arange(len(rows)), [len(row) for row in rows])
-        flat = [r for row in rows for r in row]
-        c_idx = np.array([ids.get(r, (-1, ""))[0] for r in flat], dtype=np.int64)
-        alive = c_idx >= 0  # forgotten rows are no longer in the store
-        keep = np.zeros(len(flat), dtype=bool)
-        need = int(np.ceil(self.min_jaccard * self.scheme.num_perm))  # equal hash values needed to pass
-        live = np.nonzero(alive)[0]
+        hits: list[dict[int, int]] = [{} for _ in rows]
+        if shingles is not None:
+            hits = self.index.query_windows([self.sketch.keys(h) for h in shingles])
+        pairs = [(q, r) for q, row in enumerate(rows) for r in sorted(set(row) | set(hits[q]))]
+        ids, matrix = self._signatures_of(sorted({r for _, r in pairs}))
+        equal = self._equal_values(query, matrix, [q for q, _ in pairs], [ids.get(r, (-1, ""))[0] for _, r in pairs])
+        need = int(np.ceil(self.min_jaccard * self.scheme.num_perm))  # equal hash values a band candidate needs
+        ranked: list[list[tuple[float, str]]] = [[] for _ in rows]
+        for (q, r), eq in zip(pairs, equal.tolist()):
+            if r not in ids or (exclude is not None and ids[r][1] in exclude[q]):
+                continue  # forgotten since it was indexed, or the article itself
+            n_hits = hits[q].get(r, 0)
+            if eq >= need or n_hits >= 2 or (n_hits == 1 and eq >= 2):
+                # Shared windows count like extra equal values: a partial copy has few of the latter.
+                ranked[q].append((eq + 4 * n_hits, ids[r][1]))
+        return [[doc_id for _, doc_id in sorted(row, key=lambda x: (-x[0], x[1]))[: self.max_candidates]] for row in ranked]
+
+    @staticmethod
+    def _equal_values(query: np.ndarray, matrix: np.ndarray, q_idx: Sequence[int], c_idx: Sequence[int]) -> np.ndarray:
+        """Equal hash values of each (query row, matrix row) pair; -1 for pairs whose stored row is gone."""
+        q = np.asarray(q_idx, dtype=np.int64)
+        c = np.asarray(c_idx, dtype=np.int64)
+        out = np.full(len(c), -1, dtype=np.int64)
+        live = np.nonzero(c >= 0)[0]
         for start in range(0, len(live), 32_768):  # chunks keep the gathered signatures in cache
             part = live[start : start + 32_768]
-            equal = np.count_nonzero(matrix[c_idx[part]] == query[q_idx[part]], axis=1)
-            keep[part] = equal >= need
-        out: list[list[str]] = [[] for _ in rows]
-        for q, r, k in zip(q_idx.tolist(), flat, keep.tolist()):
-            if k:
-                out[q].append(ids[r][1])
+            out[part] = np.count_nonzero(matrix[c[part]] == query[q[part]], axis=1)
         return out
 
     def _signatures_of(self, rowids: Sequence[int]) -> tuple[dict[int, tuple[int, str]], np.ndarray]:
@@ -479,11 +524,11 @@ class HistoryStore:
         found: dict[str, StoredArticle] = {}
         for chunk in _chunks(list(ids)):
             marks = ",".join("?" * len(chunk))
-            sql = f"SELECT id, text, outlet, published, first_seen, url, signature FROM documents WHERE id IN ({marks})"
+            sql = f"SELECT id, text, outlet, published, first_seen, url, signature, text_chars FROM documents WHERE id IN ({marks})"
             rows = self._db.execute(sql, tuple(chunk)).fetchall()
             sigs = self._signature_matrix(r[6] for r in rows)
             for row, sig in zip(rows, sigs):
-                found[row[0]] = StoredArticle(row[0], self.codec.decode(row[1]), *row[2:6], sig)
+                found[row[0]] = StoredArticle(row[0], self.codec.decode(row[1]), *row[2:6], sig, row[7])
         return [found[i] for i in ids if i in found]
 
     def _article(self, row: Sequence[Any]) -> StoredArticle:
@@ -523,13 +568,16 @@ class HistoryStore:
         if signatures.shape != (len(docs), self.scheme.num_perm):
             raise ValueError(f"expected signatures of shape ({len(docs)}, {self.scheme.num_perm}), got {signatures.shape}")
         started = str((run_info or {}).get("started") or _now())
-        prepared = [(d, content_hash(d.text), self.scheme.to_bytes(s), self.codec.encode(d.text)) for d, s in zip(docs, signatures)]
+        prepared = [
+            (d, content_hash(d.text), self.scheme.to_bytes(s), self.codec.encode(d.text), self._window_blob(d.text))
+            for d, s in zip(docs, signatures)
+        ]
         recorded: RecordedBatch = self._retry(self._write_batch, batch, prepared, started, dict(run_info or {}))
         self.catch_up()
         return recorded
 
     def _write_batch(
-        self, batch: BatchResult, prepared: Sequence[tuple[Document, bytes, bytes, bytes | None]], started: str, info: dict[str, Any]
+        self, batch: BatchResult, prepared: Sequence[tuple[Document, bytes, bytes, bytes | None, bytes]], started: str, info: dict[str, Any]
     ) -> RecordedBatch:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
@@ -542,7 +590,7 @@ class HistoryStore:
             rowids: dict[str, int] = {}
             new: list[str] = []
             seen: dict[str, StoredArticle] = {}
-            for doc, chash, sig, blob in prepared:
+            for doc, chash, sig, blob, windows in prepared:
                 row = db.execute("SELECT rowid, id, text, outlet, published, first_seen, url, signature FROM documents WHERE content_hash = ?", (chash,)).fetchone()
                 if row is not None:
                     rowids[doc.id], ids[doc.id] = row[0], row[1]
@@ -551,9 +599,9 @@ class HistoryStore:
                 hist_id = self._free_id(doc.id, chash)
                 meta = doc.meta
                 cur = db.execute(
-                    "INSERT INTO documents(id, content_hash, first_seen, first_run, outlet, url, title, published, text_chars, text, signature)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (hist_id, chash, started, run_id, meta.outlet, meta.url, meta.title, meta.published, len(doc.text), blob, sig),
+                    "INSERT INTO documents(id, content_hash, first_seen, first_run, outlet, url, title, published, text_chars, text, signature, windows)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (hist_id, chash, started, run_id, meta.outlet, meta.url, meta.title, meta.published, len(doc.text), blob, sig, windows),
                 )
                 rowids[doc.id], ids[doc.id] = int(cur.lastrowid or 0), hist_id
                 new.append(doc.id)
@@ -604,7 +652,7 @@ class HistoryStore:
             meta = doc.meta
             pending.append(
                 (doc.id, content_hash(doc.text), seen_at, run_id, meta.outlet, meta.url, meta.title, meta.published,
-                 len(doc.text), self.codec.encode(doc.text), self.scheme.to_bytes(sig))
+                 len(doc.text), self.codec.encode(doc.text), self.scheme.to_bytes(sig), self._window_blob(doc.text))
             )
             if len(pending) >= chunk:
                 added += self._retry(self._insert_many, pending)
@@ -626,8 +674,8 @@ class HistoryStore:
         try:
             before = db.total_changes
             db.executemany(
-                "INSERT OR IGNORE INTO documents(id, content_hash, first_seen, first_run, outlet, url, title, published, text_chars, text, signature)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO documents(id, content_hash, first_seen, first_run, outlet, url, title, published, text_chars, text, signature, windows)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             added = db.total_changes - before
@@ -668,26 +716,27 @@ class HistoryStore:
 
     def forget(self, ids: Sequence[str]) -> list[str]:
         """Remove articles (text, signature, scores, matches) from the store and the index; returns the ids removed."""
-        removed: list[tuple[int, str, bytes]] = self._retry(self._delete, list(ids))
+        removed: list[tuple[int, str, bytes, bytes | None]] = self._retry(self._delete, list(ids))
         if removed:
-            self.index.remove([r for r, _, _ in removed], self._signature_matrix(s for _, _, s in removed))
+            windows = [self._window_keys(w) for _, _, _, w in removed]
+            self.index.remove([r[0] for r in removed], self._signature_matrix(r[2] for r in removed), windows)
             if isinstance(self.index, EmbeddedIndex):
                 self.index.save(self.index_path)  # a forgotten article's band keys must not stay on disk
-        return [i for _, i, _ in removed]
+        return [r[1] for r in removed]
 
-    def _delete(self, ids: list[str]) -> list[tuple[int, str, bytes]]:
+    def _delete(self, ids: list[str]) -> list[tuple[int, str, bytes, bytes | None]]:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             removed = []
             for doc_id in ids:
-                row = db.execute("SELECT rowid, id, signature FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                row = db.execute("SELECT rowid, id, signature, windows FROM documents WHERE id = ?", (doc_id,)).fetchone()
                 if row is None:
                     continue
                 db.execute("DELETE FROM scores WHERE doc = ?", (row[0],))
                 db.execute("DELETE FROM matches WHERE a = ? OR b = ?", (row[0], row[0]))
                 db.execute("DELETE FROM documents WHERE rowid = ?", (row[0],))
-                removed.append((int(row[0]), str(row[1]), bytes(row[2])))
+                removed.append((int(row[0]), str(row[1]), bytes(row[2]), row[3]))
             db.execute("COMMIT")
         except BaseException:
             self._rollback()
@@ -748,11 +797,9 @@ class BatchHistory:
     def scheme(self) -> SignatureScheme:
         return self.store.scheme
 
-    def candidates(self, signatures: np.ndarray) -> list[list[str]]:
-        rows = self.store.candidates(signatures)
-        if len(rows) != len(self._self_ids):
-            return rows
-        return [[c for c in row if c not in own] for row, own in zip(rows, self._self_ids)]
+    def candidates(self, signatures: np.ndarray, shingles: Sequence[np.ndarray] | None = None) -> list[list[str]]:
+        own = self._self_ids if len(signatures) == len(self._self_ids) else None
+        return self.store.candidates(signatures, shingles, own)
 
     def fetch(self, ids: Sequence[str]) -> list[StoredArticle]:
         return self.store.fetch(ids)

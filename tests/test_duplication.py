@@ -166,7 +166,7 @@ class FakeHistory:
         self._sigs = {a.id: (a.signature if a.text is None else sig) for a, sig in zip(articles, text_signatures(texts, scheme))}
         self.queries: list[int] = []
 
-    def candidates(self, signatures: np.ndarray) -> list[list[str]]:
+    def candidates(self, signatures: np.ndarray, shingles: Sequence[np.ndarray] | None = None) -> list[list[str]]:
         self.queries.append(len(signatures))
         return [[i for i, s in self._sigs.items() if s is not None and np.mean(s == row) >= 0.2] for row in signatures]
 

@@ -160,7 +160,8 @@ def find_duplicates(docs: Sequence[Document], config: Config, history: History |
     log.info("duplication: %d documents, %d candidate pairs", len(docs), len(pairs))
     matches = _align_pairs(engine, pairs)
     if history is not None:
-        matches += _history_matches(engine, sigs, history)
+        min_share = float(config.section("history").get("min_containment", 0.15))
+        matches += _history_matches(engine, sigs, history, min_share)
     repetitions = _repetitions(docs, sigs, engine.params, hasher)
     by_doc: dict[str, list[Match]] = defaultdict(list)
     for m in matches:
@@ -215,9 +216,9 @@ def _repetitions(docs: Sequence[Document], sigs: BatchSignatures, params: Duplic
     return out
 
 
-def _history_matches(engine: _Engine, sigs: BatchSignatures, history: History) -> list[Match]:
+def _history_matches(engine: _Engine, sigs: BatchSignatures, history: History, min_share: float) -> list[Match]:
     documents = sigs.documents(engine.scheme)
-    rows = history.candidates(documents)
+    rows = history.candidates(documents, sigs.shingle_hashes)
     batch_ids = {o.id for o in engine.origins}
     wanted = sorted({sid for row in rows for sid in row} - batch_ids)
     stored = {s.id: s for s in history.fetch(wanted)} if wanted else {}
@@ -226,39 +227,57 @@ def _history_matches(engine: _Engine, sigs: BatchSignatures, history: History) -
         doc = engine.origins[i]
         for sid in row:
             if sid in stored:
-                m = _history_match(engine, stored[sid], doc, documents[i])
+                m = _history_match(engine, stored[sid], doc, documents[i], len(sigs.shingle_hashes[i]), min_share)
                 if m is not None:
                     matches.append(m)
     return matches
 
 
-def _history_match(engine: _Engine, stored: StoredArticle, doc: Origin, doc_sig: np.ndarray) -> Match | None:
+def _history_match(
+    engine: _Engine, stored: StoredArticle, doc: Origin, doc_sig: np.ndarray, doc_shingles: int, min_share: float
+) -> Match | None:
     meta = Metadata(outlet=stored.outlet, published=stored.published, url=stored.url)
     old = Origin(stored.id, stored.text, meta, stored.first_seen)
     engine.labels.setdefault(old.id, names_for_note(old))
     facts = {"id": stored.id, "outlet": stored.outlet, "first_seen": stored.first_seen}
     if stored.text:
         m = engine.compare(old, doc)
-        if m is None:
-            return None
-        # A stored article was seen before this run: without publication dates, it is the earlier one.
-        earlier = m.earlier or old.id
-        src_first = m.a == old.id
-        if m.earlier is None and not src_first:
-            m = _swap(m)
-        credit = m.credited if m.earlier is not None else credited(old, doc.text or "", engine.params.agencies)
-        return Match(m.a, m.b, m.kind, m.similarity, m.passages, earlier, credit if m.kind != "quote" else None, facts)
+        if m is not None:
+            # A stored article was seen before this run: without publication dates, it is the earlier one.
+            earlier = m.earlier or old.id
+            src_first = m.a == old.id
+            if m.earlier is None and not src_first:
+                m = _swap(m)
+            credit = m.credited if m.earlier is not None else credited(old, doc.text or "", engine.params.agencies)
+            return Match(m.a, m.b, m.kind, m.similarity, m.passages, earlier, credit if m.kind != "quote" else None, facts)
+        # Only a prefix of the stored text is kept: the reused passage may lie beyond it. The signatures cover the
+        # whole article, so they can still tell (below).
     if stored.signature is None:
         log.warning("history article %s has neither text nor signature; skipped", stored.id)
         return None
     similarity = round(jaccard(doc_sig, stored.signature), 4)
-    if similarity < engine.params.threshold:
+    share = _shared_share(similarity, doc_shingles, len(doc.text or ""), stored.text_chars)
+    if similarity < engine.params.threshold and share < min_share:
         return None
-    kind = "copy" if similarity >= engine.params.history_copy_jaccard else "paraphrase"
+    kind = "copy" if similarity >= engine.params.history_copy_jaccard or share >= 0.5 else "paraphrase"
     earlier = earlier_of(old, doc) or old.id
     first, second = (old, doc) if earlier == old.id else (doc, old)
     credit = credited(first, second.text or "", engine.params.agencies) if first is old else None
+    facts |= {"level": "document", "estimated_shared": round(share, 2)}
     return Match(first.id, second.id, kind, similarity, (), earlier, credit, facts)
+
+
+def _shared_share(jaccard_estimate: float, doc_shingles: int, doc_chars: int, stored_chars: int | None) -> float:
+    """Estimated share of the shorter article's word 3-grams found in the other, from the Jaccard estimate.
+
+    |A n B| = J (|A| + |B|) / (1 + J). The stored article's shingle count is estimated from its length in characters
+    at the new document's characters per shingle (the store keeps lengths, not counts).
+    """
+    if doc_shingles <= 0:
+        return 0.0
+    stored_shingles = stored_chars * doc_shingles / max(doc_chars, 1) if stored_chars else doc_shingles
+    shared = jaccard_estimate * (doc_shingles + stored_shingles) / (1 + jaccard_estimate)
+    return min(1.0, shared / max(1.0, min(doc_shingles, stored_shingles)))
 
 
 def _swap(m: Match) -> Match:
