@@ -8,6 +8,10 @@ time per step, peak RSS and bytes on disk per stored article.
     nice python benchmarks/bench_history.py --sizes 100000 1000000 --dir /tmp/reliability-bench
 
 Targets: 1k vs 1M <= 10 s, <= 2 KB per article on disk, peak RSS <= 4 GB.
+
+Partial copies: the query batch also holds, for 100 stored articles, a span of 60 or 120 of their words inside
+300 words of an unrelated article (whole-document Jaccard far below the index threshold); ``partial_found_*``
+counts those whose stored article is among the candidates (found through window keys).
 """
 
 from __future__ import annotations
@@ -116,7 +120,7 @@ def query(path: Path, n_new: int) -> dict[str, float]:
     """One run's history work for ``n_new`` articles: open, sign, candidates, fetch, record."""
     t_start = time.perf_counter()
     from reliability.config import load_config
-    from reliability.duplication.minhash import jaccard, text_signatures
+    from reliability.duplication.minhash import TokenHasher, combine, jaccard, text_signatures, tokens
     from reliability.model import BatchResult, Document
     from reliability.score import rank, score_article
     from reliability.store import HistoryStore
@@ -128,14 +132,17 @@ def query(path: Path, n_new: int) -> dict[str, float]:
     fresh = [(i, t) for i, t, _ in synthetic(sources, n_new - n_new // 10, seed=99)]
     stored = [(i, t) for i, t, _ in synthetic(sources, n_new // 10, seed=1)]  # the first stored articles of the history
     rewrites = [(f"rw-{i}", " ".join("reportedly" if j % 12 == 11 else w for j, w in enumerate(t.split()))) for i, (_, t) in enumerate(stored)]
-    docs = [Document(i, t) for i, t in fresh + rewrites]
+    partial = {w: _partials(stored[:100], fresh, w) for w in PARTIAL_WORDS}
+    docs = [Document(i, t) for i, t in fresh + rewrites + [p for w in PARTIAL_WORDS for p in partial[w]]]
     t0 = time.perf_counter()
     store = HistoryStore.open(config, store=path)
     t_open = time.perf_counter()
     sigs = text_signatures([d.text for d in docs], store.scheme)
+    hasher = TokenHasher()
+    shingles = [combine(hasher(tokens(d.text)), store.scheme.shingle_size) for d in docs]
     t_sign = time.perf_counter()
     history = store.for_batch(docs)
-    cands = history.candidates(sigs)
+    cands = history.candidates(sigs, shingles)
     t_cand = time.perf_counter()
     wanted = sorted({c for row in cands for c in row})
     fetched = {a.id: a for a in history.fetch(wanted)}
@@ -144,6 +151,8 @@ def query(path: Path, n_new: int) -> dict[str, float]:
     store.record_batch(batch, docs, sigs, {"command": "bench"})
     t_record = time.perf_counter()
     found = sum(orig_id in row for (orig_id, _), row in zip(stored, cands[len(fresh) :]))
+    by_id = dict(zip((d.id for d in docs), cands))
+    partial_found = {f"partial_found_{w}w": f"{sum(s_id in by_id[d_id] for s_id, (d_id, _) in zip((i for i, _ in stored), partial[w]))}/{len(partial[w])}" for w in PARTIAL_WORDS}
     close = sum(
         any(fetched[c].signature is not None and jaccard(sig, fetched[c].signature) >= 0.3 for c in row) for sig, row in zip(sigs, cands)
     )
@@ -160,12 +169,26 @@ def query(path: Path, n_new: int) -> dict[str, float]:
         "process_s": round(t_record - t_start - (t0 - t_import), 2),  # without building the test articles
         "candidates_per_article": round(sum(map(len, cands)) / len(docs), 1),
         "rewrites_found": f"{found}/{len(rewrites)}",
+        **partial_found,
         "articles_with_candidate_j>=0.3": close,
         "peak_rss_mb": round(rss_mb()),
         "bytes_per_article_after": round(store.disk_bytes() / store.count()),
     }
     store.close()
     return result
+
+
+PARTIAL_WORDS = (60, 120)
+
+
+def _partials(stored: list[tuple[str, str]], fresh: list[tuple[str, str]], words: int) -> list[tuple[str, str]]:
+    """A span of ``words`` words of each stored article (from its middle chunk) between two halves of another text."""
+    out = []
+    for k, ((orig_id, text), (_, other)) in enumerate(zip(stored, fresh[::-1])):
+        src, host = text.split(), other.split()
+        start = len(src) // 2 - words // 2
+        out.append((f"partial{words}-{k}", " ".join(host[:150] + src[start : start + words] + host[150:300])))
+    return out
 
 
 def main() -> None:

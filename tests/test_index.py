@@ -9,7 +9,7 @@ import pytest
 from datasketch import MinHashLSH
 
 from reliability.duplication.minhash import SignatureScheme, text_signatures
-from reliability.index import Banding, EmbeddedIndex, IndexError_, band_keys
+from reliability.index import Banding, EmbeddedIndex, IndexError_, WindowSketch, band_keys
 
 PAN = Path("/work/shared/eval/pan13-train")
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -126,3 +126,49 @@ def test_truncated_or_foreign_files_are_rejected(tmp_path, corpus):
 def test_banding_must_fit_the_signature():
     with pytest.raises(ValueError, match="does not fit"):
         Banding(50, 3, 128)
+
+
+def _shingles(text: str) -> np.ndarray:
+    from reliability.duplication.minhash import TokenHasher, combine, tokens
+
+    return combine(TokenHasher()(tokens(text)), 3)
+
+
+def test_window_keys_of_a_copied_span_do_not_depend_on_where_it_is_pasted(corpus):
+    texts, _, _ = corpus
+    sketch = WindowSketch()
+    span = " ".join(texts[0].split()[100:220])
+    early = sketch.keys(_shingles(span + " " + texts[1]))
+    late = sketch.keys(_shingles(" ".join(texts[2].split()[:300]) + " " + span))
+    alone = sketch.keys(_shingles(span))
+    # Every window wholly inside the span is found in both articles, whatever precedes it.
+    assert len(alone) >= 3
+    assert len(set(alone) & set(early) & set(late)) >= len(alone) - 2
+
+
+def test_stored_window_keys_are_capped_and_spread_over_the_text(corpus):
+    texts, _, _ = corpus
+    sketch = WindowSketch()
+    long_text = max(texts, key=len)
+    every = sketch.keys(_shingles(long_text))
+    kept = sketch.keys(_shingles(long_text), stored=True)
+    assert len(every) > sketch.per_article and len(kept) == sketch.per_article and set(kept) <= set(every)
+    # The last third of the article is represented too, not only its lead.
+    tail = sketch.keys(_shingles(" ".join(long_text.split()[-len(long_text.split()) // 3 :])))
+    assert set(kept) & set(tail)
+
+
+def test_window_tier_survives_save_and_load_and_forgets_rows(corpus, tmp_path):
+    texts, sigs, _ = corpus
+    sketch = WindowSketch()
+    windows = [sketch.keys(_shingles(t), stored=True) for t in texts]
+    index = EmbeddedIndex(Banding.for_threshold(0.3, 128))
+    index.add(np.arange(len(texts)), sigs, windows)
+    query = [sketch.keys(_shingles(" ".join(t.split()[50:170]))) for t in texts[:10]]
+    before = index.query_windows(query)
+    assert all(before[i].get(i, 0) >= 1 for i in range(10))
+    index.save(tmp_path / "w.lsh")
+    loaded = EmbeddedIndex.load(tmp_path / "w.lsh")
+    assert loaded.query_windows(query) == before
+    loaded.remove([3], sigs[3:4], windows[3:4])
+    assert 3 not in loaded.query_windows(query)[3]

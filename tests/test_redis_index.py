@@ -125,3 +125,40 @@ def test_redis_index_is_per_store(tmp_path, redis_url, articles):
     with HistoryStore.open(config, store=tmp_path / "b.sqlite3", index=redis_url) as b:
         assert b.candidates(text_signatures([docs[0].text], b.scheme)) == [[]]
         assert np.all(b.index.watermark() == 0)
+
+
+def test_partial_copy_of_a_stored_article_is_found_through_redis_too(tmp_path, redis_url, articles):
+    from reliability.duplication import find_duplicates
+    from reliability.model import Document, Metadata
+
+    config, docs, texts = articles
+    source = docs[0]
+    paras = [p for p in source.text.split("\n") if len(p.split()) >= 15]
+    # Two of its paragraphs inside an unrelated PAN13 text: whole-document similarity far below the index threshold.
+    host = texts[-1].split()
+    farm = Document("farm", " ".join(host[:200]) + "\n\n" + "\n\n".join(paras[1:3]) + "\n\n" + " ".join(host[200:400]),
+                    Metadata(outlet="newsfarm.example"))
+    found = {}
+    for kind, spec in (("embedded", "embedded"), ("redis", redis_url)):
+        with HistoryStore.open(config, store=tmp_path / f"{kind}.sqlite3", index=spec) as store:
+            store.record_batch(BatchResult(articles=()), [source], text_signatures([source.text], store.scheme))
+            result = find_duplicates([farm], config, history=store.for_batch([farm]))
+            found[kind] = [(m.a, m.b, len(m.passages) > 0) for m in result.matches]
+    assert found["redis"] == found["embedded"] == [(source.id, "farm", True)]
+
+
+def test_forgotten_article_leaves_no_window_keys_in_redis(tmp_path, redis_url, articles):
+    config, docs, _ = articles
+    source = docs[0]
+    with HistoryStore.open(config, store=tmp_path / "forget.sqlite3", index=redis_url) as store:
+        store.record_batch(BatchResult(articles=()), [source], text_signatures([source.text], store.scheme))
+        keys = [store.sketch.keys(_shingles(store, source.text))]
+        assert store.index.query_windows(keys) != [{}]
+        store.forget([source.id])
+        assert store.index.query_windows(keys) == [{}]
+
+
+def _shingles(store: HistoryStore, text: str) -> np.ndarray:
+    from reliability.duplication.minhash import TokenHasher, combine, tokens
+
+    return combine(TokenHasher()(tokens(text)), store.scheme.shingle_size)
