@@ -292,3 +292,23 @@ def test_changing_the_index_threshold_rebuilds_the_index_from_stored_signatures(
         assert store.banding != old_banding and store.index.banding == store.banding
         assert len(store.index) == 5
         assert store.candidates(text_signatures([seeds[4].text], store.scheme)) == [[seeds[4].id]]
+
+
+def test_a_store_from_before_window_keys_is_upgraded_on_open(tmp_path, seeds, config):
+    path = tmp_path / "old.sqlite3"
+    with HistoryStore.open(config, store=path) as store:
+        _record(store, seeds[:1], config)
+    db = sqlite3.connect(path)
+    db.execute("ALTER TABLE documents DROP COLUMN windows")  # what a store written before window keys looks like
+    db.execute("DELETE FROM meta WHERE key = 'windows'")
+    db.commit()
+    db.close()
+    path.with_name(path.name + ".lsh").unlink()
+    with HistoryStore.open(config, store=path) as store:
+        # The old article is still found by its whole-document signature ...
+        copy = _rewire(seeds[0], "copycat-0", "copycat.example")
+        assert store.for_batch([copy]).candidates(text_signatures([copy.text], store.scheme)) == [[seeds[0].id]]
+        # ... and articles recorded from now on carry window keys.
+        _record(store, seeds[1:2], config)
+        [(blob,)] = sqlite3.connect(path).execute("SELECT windows FROM documents WHERE id = ?", (seeds[1].id,)).fetchall()
+        assert blob and len(blob) % 4 == 0
