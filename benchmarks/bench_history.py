@@ -6,6 +6,7 @@ bulk-import path into --dir and reused. The query phase runs in a fresh process,
 time per step, peak RSS and bytes on disk per stored article.
 
     nice python benchmarks/bench_history.py --sizes 100000 1000000 --dir /tmp/reliability-bench
+    nice python benchmarks/bench_history.py --partial-pipeline 200 --dir /tmp/reliability-bench   # end to end
 
 Targets: 1k vs 1M <= 10 s, <= 2 KB per article on disk, peak RSS <= 4 GB.
 
@@ -189,6 +190,55 @@ def query(path: Path, n_new: int) -> dict[str, float]:
 PARTIAL_WORDS = (60, 120)
 
 
+def partial_pipeline(n: int, store_dir: Path) -> dict[str, object]:
+    """End to end on real English: ``n`` PAN13 sources stored, then for each a span of 60/90/120 of its words (from
+    its first or its second half) inside 300 words of another source, through ``find_duplicates`` with the store.
+
+    Counts, per span length and half, the copies matched to their source with passages (the span lies in the kept
+    text) and as document-level matches (it does not), and wrong history matches (to another stored article).
+    """
+    import random
+
+    from reliability.config import load_config
+    from reliability.duplication import find_duplicates
+    from reliability.duplication.minhash import text_signatures
+    from reliability.model import BatchResult, Document
+    from reliability.store import HistoryStore
+
+    config = load_config()
+    files = sorted(PAN_SRC.glob("*.txt"))
+    rng = random.Random(11)
+    chosen = rng.sample(files, 2 * n)
+    sources = [Document(f"src-{p.stem}", p.read_text(encoding="utf-8")) for p in chosen[:n]]
+    hosts = [p.read_text(encoding="utf-8").split() for p in chosen[n:]]
+    path = store_dir / "partial-pipeline.sqlite3"
+    for old in store_dir.glob("partial-pipeline.sqlite3*"):
+        old.unlink()
+    out: dict[str, object] = {}
+    with HistoryStore.open(config, store=path) as store:
+        store.record_batch(BatchResult(articles=()), sources, text_signatures([d.text for d in sources], store.scheme))
+        for words in (60, 90, 120):
+            for half in ("first", "second"):
+                docs, want = [], {}
+                for k, (src, host) in enumerate(zip(sources, hosts)):
+                    w = src.text.split()
+                    if len(w) < 2 * words + 20 or len(host) < 300:
+                        continue
+                    start = rng.randrange(0, len(w) // 2 - words) + (len(w) // 2 if half == "second" else 0)
+                    doc_id = f"copy{words}-{half}-{k}"
+                    docs.append(Document(doc_id, " ".join(host[:150] + w[start : start + words] + host[150:300])))
+                    want[doc_id] = src.id
+                result = find_duplicates(docs, config, history=store.for_batch(docs))
+                hist = [m for m in result.matches if m.history]
+                passages = {m.b for m in hist if want.get(m.b) == m.a and m.passages}
+                document = {m.b for m in hist if want.get(m.b) == m.a and not m.passages} - passages
+                wrong = sum(want.get(m.b) != m.a for m in hist)
+                out[f"{words}w_{half}_half"] = f"{len(passages)}+{len(document)}/{len(docs)} (passages+document), wrong {wrong}"
+    return out
+
+
+
+
 def _partials(stored: list[tuple[str, str]], fresh: list[tuple[str, str]], words: int) -> list[tuple[str, str]]:
     """A span of ``words`` words of each stored article (from its middle chunk) between two halves of another text."""
     out = []
@@ -204,9 +254,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--new", type=int, default=1000)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/reliability-bench"))
+    parser.add_argument("--partial-pipeline", type=int, metavar="N", help="only the end-to-end partial-copy recall, N sources")
     parser.add_argument("--step", choices=["build", "query"], help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.partial_pipeline:
+        args.dir.mkdir(parents=True, exist_ok=True)
+        print(json.dumps(partial_pipeline(args.partial_pipeline, args.dir)))
+        return
     if args.step == "build":
         print(json.dumps(build(args.store, args.sizes[0])))
         return
