@@ -269,6 +269,7 @@ def _pair(index: int, match: Mapping[str, Any], texts: Mapping[str, str]) -> dic
     passages = [
         {
             **p,
+            "label": f"shared claim ({p['kind']})" if p.get("claim") else p["kind"],
             "colour": KIND_COLOURS.get(p["kind"], "#dddddd"),
             "a_text": _cut(a_text, p["a_start"], p["a_end"]) if a_text is not None else None,
             "b_text": _cut(b_text, p["b_start"], p["b_end"]) if b_text is not None else None,

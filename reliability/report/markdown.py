@@ -183,7 +183,7 @@ def _pair(match: Mapping[str, Any], texts: Mapping[str, str], labels: Mapping[st
     for p in match["passages"]:
         a = _passage(texts.get(match["a"]), p["a_start"], p["a_end"])
         b = _passage(texts.get(match["b"]), p["b_start"], p["b_end"])
-        lines.append(f"| {a} | {b} | {p['kind']} | {p['similarity'] * 100:.0f}% |")
+        lines.append(f"| {a} | {b} | {'shared claim (' + p['kind'] + ')' if p.get('claim') else p['kind']} | {p['similarity'] * 100:.0f}% |")
     return lines + [""]
 
 
