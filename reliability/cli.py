@@ -82,6 +82,10 @@ def open_store(config: Config, store_path: str | None, index_spec: str | None) -
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` via a temp file in the same folder and a rename: never a half-written report."""
     target = Path(path)
+    if target.exists() and not target.is_file():  # /dev/null, a FIFO, a terminal: write through, never replace it
+        with target.open("w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

@@ -50,13 +50,19 @@ def _reason(signal: Signal, name: str) -> str:
 def score_article(doc: Document, signals: Sequence[Signal], config: Config) -> ArticleResult:
     contribs = contributions(signals, config)
     score = round(max(0.0, min(100.0, 100.0 - sum(c.points for c in contribs))), 1)
+    triage = triage_for(score, config)
+    explanation = explain(signals, contribs)
+    broken = [s.name for s in signals if "error" in s.details]
+    if broken:  # an incomplete score must not wave an article through
+        triage = "review" if triage == "accept" else triage
+        explanation = f"Not fully scored: {', '.join(broken)} failed, so a person should check it. {explanation}"
     return ArticleResult(
         document=doc,
         signals=tuple(signals),
         score=score,
-        triage=triage_for(score, config),
+        triage=triage,
         contributions=tuple(contribs),
-        explanation=explain(signals, contribs),
+        explanation=explanation,
     )
 
 

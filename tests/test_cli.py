@@ -122,3 +122,13 @@ def test_exit_2_on_broken_lexicon_regex(tmp_path, seeds_dir):
     result = run("score", str(seeds_dir), "--config", str(bad), "--no-history", "-f", "json")
     assert result.exit_code == ExitStatus.ERROR
     assert "Traceback" not in result.output
+
+
+def test_output_to_a_device_writes_through_and_keeps_the_device(seeds_dir):
+    # Renaming a temp file over /dev/null (as root) would replace the device with a regular file.
+    import os
+    import stat
+
+    result = run("score", str(seeds_dir), "-f", "json", "-o", os.devnull, "-q", "--no-history")
+    assert result.exit_code == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

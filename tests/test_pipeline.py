@@ -99,3 +99,29 @@ def test_no_timing_line_unless_asked(seeds_dir: Path) -> None:
     cmd = [sys.executable, "-m", "reliability.cli", "score", str(seeds_dir), "--format", "jsonl", "-q", "--no-history"]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     assert "timings" not in proc.stderr
+
+
+def test_a_signal_crashing_on_one_article_does_not_stop_the_batch(monkeypatch, seeds_dir, config):
+    """The crashing article is still listed, sent to review with the reason; the others are scored as usual."""
+    from reliability.ingest import ingest
+    from reliability.pipeline import score_documents
+    from reliability.signals import junk
+
+    real = junk.compute
+
+    def fragile(doc, ctx):
+        if doc.id.startswith("001"):
+            raise RuntimeError("regex engine gave up")
+        return real(doc, ctx)
+
+    docs, _ = ingest([seeds_dir], config)
+    expected = {a.document.id: a.score for a in score_documents(docs, config, jobs=1).articles}
+    monkeypatch.setattr(junk, "compute", fragile)
+    batch = score_documents(docs, config, jobs=1)
+    by_id = {a.document.id: a for a in batch.articles}
+    assert len(by_id) == 5
+    hit = by_id[next(i for i in by_id if i.startswith("001"))]
+    assert hit.triage in ("review", "reject")
+    assert hit.signal("page_junk").details["error"].startswith("RuntimeError: regex engine gave up")
+    assert hit.explanation.startswith("Not fully scored: page_junk failed")
+    assert all(by_id[i].score == expected[i] for i in by_id if not i.startswith("001"))

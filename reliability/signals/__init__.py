@@ -8,13 +8,15 @@ The ``duplication`` signal is batch-level and comes from :mod:`reliability.dupli
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, Sequence, TypeVar
 
-from ..config import Config
+from ..config import Config, ConfigError
 from ..model import Document, Signal
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 _MODULES: tuple[str, ...] = (
     "anonymous",
@@ -58,4 +60,23 @@ def signal_names() -> list[str]:
 
 
 def compute_all(doc: Document, ctx: SignalContext, only: Sequence[str] | None = None) -> list[Signal]:
-    return [m.compute(doc, ctx) for m in modules() if only is None or m.NAME in only]
+    """Every signal of ``doc``. A signal that crashes on this one document is reported as not computed (see
+    :func:`failed`) so the rest of the batch is still scored; a configuration error still stops the run."""
+    return [_compute_one(m, doc, ctx) for m in modules() if only is None or m.NAME in only]
+
+
+def _compute_one(module: SignalModule, doc: Document, ctx: SignalContext) -> Signal:
+    try:
+        return module.compute(doc, ctx)
+    except ConfigError:
+        raise
+    except Exception as exc:  # one hostile article must not take the batch down with it
+        reason = f"{type(exc).__name__}: {str(exc)[:160]}"
+        log.error("%s: signal %s failed (%s); the article is sent to review", doc.meta.path or doc.id, module.NAME, reason)
+        return failed(module.NAME, reason)
+
+
+def failed(name: str, reason: str) -> Signal:
+    """The stand-in for a signal that could not be computed: no points, flagged so triage cannot accept."""
+    return Signal(name, 0.0, (), f"{name.replace('_', ' ')} could not be computed (internal error; please report it)",
+                  {"error": reason})
