@@ -6,9 +6,7 @@ Results go to stdout (or --output); logs and the progress bar go to stderr.
 from __future__ import annotations
 
 import logging
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -16,6 +14,7 @@ import click
 
 from .config import Config, ConfigError, load_config
 from .exitcodes import ExitStatus
+from .files import write_atomic
 from .model import TRIAGE_ORDER, BatchResult
 from .report import FORMATS, render
 
@@ -77,24 +76,6 @@ def open_store(config: Config, store_path: str | None, index_spec: str | None) -
         return HistoryStore.open(config, store=store_path, index=index_spec)
     except (StoreError, OSError, ValueError, RedisError) as exc:
         raise ReliabilityError(f"history store: {exc} (--no-history scores without it)") from None
-
-
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same folder and a rename: never a half-written report."""
-    target = Path(path)
-    if target.exists() and not target.is_file():  # /dev/null, a FIFO, a terminal: write through, never replace it
-        with target.open("w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def exit_status(batch: BatchResult, fail_on: str | None) -> ExitStatus:

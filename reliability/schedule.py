@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from .config import Config
+from .files import write_atomic
 from .model import ArticleResult, BatchResult, Contribution, Document, DuplicationResult, Match, Metadata
 
 log = logging.getLogger(__name__)
@@ -156,20 +156,6 @@ class ReportFiles:
     dated: Mapping[str, Path]  # format -> YYYY-MM-DDTHHMM.<fmt>
     latest: Mapping[str, Path]  # format -> latest.<fmt>
     diff: ReportDiff = field(default_factory=lambda: ReportDiff(None))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so readers see the old file or the new one, never a partial one."""
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_previous(out_dir: Path) -> Snapshot | None:

@@ -8,7 +8,6 @@ A child process records batches of real text (PAN13 source windows) and prints `
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3

@@ -11,7 +11,7 @@ import pytest
 
 from reliability.config import load_config
 from reliability.duplication.history import History
-from reliability.duplication.minhash import SignatureScheme, text_signatures
+from reliability.duplication.minhash import text_signatures
 from reliability.ingest import ingest
 from reliability.model import BatchResult, Document, Metadata
 from reliability.pipeline import score_documents
