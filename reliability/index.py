@@ -24,13 +24,13 @@ from __future__ import annotations
 import json
 import os
 import struct
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Mapping, Protocol, Sequence
 
 import numpy as np
+
+from .files import atomic_open
 
 MAGIC = b"RLSHIDX3"  # 2: row ids stored as uint32; 3: 32-bit band keys, and a window tier
 # splitmix64 constants: a cheap, well-mixing 64-bit finaliser that numpy can run on whole arrays.
@@ -330,20 +330,11 @@ class EmbeddedIndex:
              "entries": int(tier.keys.size), "window_entries": int(wtier.keys.size)}
         ).encode()
         pad = (-(len(MAGIC) + 4 + len(header))) % 8  # keep the arrays aligned for memmap
-        target = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(MAGIC + struct.pack("<I", len(header) + pad) + header + b" " * pad)
-                for t in (tier, wtier):
-                    fh.write(t.keys.astype("<u4", copy=False).tobytes())
-                    fh.write(t.rows.astype("<u4", copy=False).tobytes())  # row ids < 2**32: 4 bytes, not 8
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_open(path, "wb") as fh:
+            fh.write(MAGIC + struct.pack("<I", len(header) + pad) + header + b" " * pad)
+            for t in (tier, wtier):
+                fh.write(t.keys.astype("<u4", copy=False).tobytes())
+                fh.write(t.rows.astype("<u4", copy=False).tobytes())  # row ids < 2**32: 4 bytes, not 8
         self._base, self._delta, self._wbase, self._wdelta = tier, _Tier.empty(), wtier, _Tier.empty()
 
     @classmethod
