@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+from re import _constants, _parser  # type: ignore[attr-defined]  # read-only use: LiteralGate
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Iterable, Mapping, Sequence
 
 # Tokens that end with a full stop but do not end a sentence ("Mr. Smith", "U.S. officials").
@@ -269,7 +271,7 @@ class Scanner:
             candidates: Iterable[int] = index.capitalised if capitalised else index.offsets
         else:
             present = self.first_words & index.by_word.keys()
-            candidates = sorted(o for w in present for o in index.by_word[w])
+            candidates = sorted(chain.from_iterable(index.by_word[w] for w in present))
             if capitalised:
                 candidates = [o for o in candidates if text[o].isupper()]
         out: list[re.Match[str]] = []
@@ -308,3 +310,68 @@ def phrase_scanners(phrases: Iterable[str], *, flags: int = re.IGNORECASE) -> li
         assert pattern is not None
         out.append(Scanner(pattern, None, anywhere=True))
     return out
+
+
+# Characters that re.IGNORECASE equates with an ASCII letter although str.lower() does not turn them into it
+# ("ı" matches "i", "ſ" matches "s", the Kelvin sign matches "k"; found by scanning all of Unicode). A text
+# holding one is never skipped by a LiteralGate, so a gate can only save time, never change a match.
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+@dataclass(frozen=True)
+class LiteralGate:
+    """A cheap necessary condition for a regex to match: one of the literal texts every match starts with occurs
+    in the text (a C substring search instead of the regex engine trying every offset)."""
+
+    prefixes: tuple[tuple[str, bool], ...]  # (literal, compared case-insensitively)
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str]) -> "LiteralGate | None":
+        """The gate of a pattern whose every match starts with a literal, else None (always run the regex)."""
+        try:
+            tree = _parser.parse(pattern.pattern, pattern.flags)
+        except Exception:  # the private parser changed shape: no gate, same results
+            return None
+        found = _leading_literals(list(tree), bool(pattern.flags & re.IGNORECASE))
+        return cls(tuple(found)) if found else None
+
+    def may_match(self, text: str, lowered: str | None) -> bool:
+        """``lowered`` is ``text.lower()``, or None when the text holds a character in :data:`_FOLDS_TO_ASCII`."""
+        for literal, fold in self.prefixes:
+            if fold and lowered is None:
+                return True
+            if literal in (lowered if fold else text):
+                return True
+        return False
+
+
+def lowered_for_gates(text: str) -> str | None:
+    return None if _FOLDS_TO_ASCII.search(text) else text.lower()
+
+
+def _leading_literals(items: list[tuple[object, object]], fold: bool) -> list[tuple[str, bool]] | None:
+    """The literal starts of every way ``items`` (a parsed regex) can match; None if some way has none."""
+    if not items:
+        return None
+    op, av = items[0]
+    if op is _constants.SUBPATTERN:
+        _group, add, remove, sub = av  # type: ignore[misc]
+        inner = (fold or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
+        return _leading_literals(list(sub), inner)
+    if op is _constants.BRANCH:
+        out: list[tuple[str, bool]] = []
+        for branch in av[1]:  # type: ignore[index]
+            found = _leading_literals(list(branch), fold)
+            if found is None:
+                return None
+            out += found
+        return out
+    run = []
+    for op, av in items:
+        if op is not _constants.LITERAL:
+            break
+        run.append(chr(av))  # type: ignore[arg-type]
+    literal = "".join(run)
+    if not literal or (fold and not literal.isascii()):
+        return None  # case folding outside ASCII is not what str.lower() does
+    return [(literal.lower() if fold else literal, fold)]

@@ -21,6 +21,7 @@ from ..config import Config, ConfigError
 from ..model import Document, Evidence, Signal
 from ..outlets import OutletRating, OutletRegistry, name_key
 from . import SignalContext
+from ._text import LiteralGate, lowered_for_gates
 
 NAME = "byline_origin"
 
@@ -49,10 +50,16 @@ class Lexicon:
     credit_patterns: tuple[re.Pattern[str], ...] = ()
     agency_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # name as written -> (key, domain)
     any_agency: re.Pattern[str] = re.compile(r"(?!)")  # every name in one pass over the text
+    # One per credit pattern: most never match, and a substring test rules them out for a fraction of a scan.
+    credit_gates: tuple[LiteralGate | None, ...] = ()
 
     @classmethod
     def from_config(cls, config: Config) -> "Lexicon":
         lex = config.lexicon(NAME)
+        credit_patterns = tuple(
+            _regex(str(p), f"{config.source}: lexicons.{NAME}.credit_patterns[{i}]")
+            for i, p in enumerate(lex.get("credit_patterns", []))
+        )
         return cls(
             parts={k: float(v) for k, v in lex.get("parts", {}).items()},
             staff_markers=frozenset(str(w).lower() for w in lex.get("staff_markers", [])),
@@ -62,10 +69,8 @@ class Lexicon:
             relay_before=_phrases(lex.get("relay_before", []), before=True),
             relay_after=_phrases(lex.get("relay_after", []), before=False),
             beats={k: _beat(v, f"{config.source}: lexicons.{NAME}.beats.{k}.name_pattern") for k, v in lex.get("beats", {}).items()},
-            credit_patterns=tuple(
-                _regex(str(p), f"{config.source}: lexicons.{NAME}.credit_patterns[{i}]")
-                for i, p in enumerate(lex.get("credit_patterns", []))
-            ),
+            credit_patterns=credit_patterns,
+            credit_gates=tuple(LiteralGate.of(p) for p in credit_patterns),
         )
 
     def part(self, name: str) -> float:
@@ -247,7 +252,11 @@ def _author_as_outlet(found: Findings, registry: OutletRegistry) -> list[Credit]
 def _credit_lines(doc: Document, lex: Lexicon, registry: OutletRegistry) -> list[Credit]:
     """Outlets named by lines like "The original source of this article is X" or "(FRANCE 24 with AFP)"."""
     out: list[Credit] = []
-    for pattern in lex.credit_patterns:
+    lowered = lowered_for_gates(doc.text)
+    gates = lex.credit_gates if len(lex.credit_gates) == len(lex.credit_patterns) else (None,) * len(lex.credit_patterns)
+    for pattern, gate in zip(lex.credit_patterns, gates):
+        if gate is not None and not gate.may_match(doc.text, lowered):
+            continue
         for m in pattern.finditer(doc.text):
             name = m.group("name").strip().rstrip(".,;:")
             rating = registry.lookup_name(name)
