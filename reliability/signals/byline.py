@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -418,14 +419,17 @@ def _outlet_keys(credit: Credit) -> set[str]:
 
 
 def _off_beat_part(doc: Document, found: Findings, lex: Lexicon) -> Part | None:
+    if not any(_named_for_beat(c, pattern) for c in found.credits if c.rating.label != 1 for pattern, _ in lex.beats.values()):
+        return None  # the usual case: no outlet named for a beat, so the article's topic need not be counted
     words = [w.lower() for w in _WORD.findall(doc.text)]
     if len(words) < 150:  # too short to say what an article is about
         return None
-    counts = {beat: _beat_hits(words, doc.text.lower(), kws) for beat, (_, kws) in lex.beats.items()}
+    frequency, lower_text = Counter(words), doc.text.lower()
+    counts = {beat: _beat_hits(frequency, lower_text, kws) for beat, (_, kws) in lex.beats.items()}
     topic = max(counts, key=lambda b: counts[b]) if counts else None
     for credit in (c for c in found.credits if c.rating.label != 1):
         for beat, (pattern, _) in lex.beats.items():
-            if pattern is None or not (pattern.search(credit.name) or pattern.search(credit.rating.domain or "")):
+            if not _named_for_beat(credit, pattern):
                 continue
             hits = counts[beat]
             if hits >= 2 or hits / len(words) >= 0.003 or topic in (None, beat):
@@ -439,11 +443,16 @@ def _off_beat_part(doc: Document, found: Findings, lex: Lexicon) -> Part | None:
     return None
 
 
-def _beat_hits(words: Sequence[str], lower_text: str, keywords: Sequence[str]) -> int:
+def _named_for_beat(credit: Credit, pattern: re.Pattern[str] | None) -> bool:
+    return pattern is not None and bool(pattern.search(credit.name) or pattern.search(credit.rating.domain or ""))
+
+
+def _beat_hits(frequency: Counter[str], lower_text: str, keywords: Sequence[str]) -> int:
+    """Uses of a beat's keywords (plain, -s or -es forms as whole words; phrases anywhere)."""
     single = {k for k in keywords if " " not in k}
     forms = single | {k + "s" for k in single} | {k + "es" for k in single}
     multi = sum(lower_text.count(k) for k in keywords if " " in k)
-    return sum(1 for w in words if w in forms) + multi
+    return sum(frequency[w] for w in forms) + multi
 
 
 def _ev(doc: Document, span: tuple[int, int] | None, note: str) -> tuple[Evidence, ...]:
