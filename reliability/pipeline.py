@@ -4,10 +4,13 @@
 >>> result = score_paths(["seeds/"], load_config())      # doctest: +SKIP
 >>> [(a.rank, a.document.id, a.score) for a in result.articles]   # doctest: +SKIP
 
-Large batches use every core: per-document signals run in forked worker processes over chunks of documents while
-the parent runs the batch-level duplication stage, so the two overlap. Workers inherit the documents through fork
-(nothing is pickled on the way in) and send signals back as plain tuples. Small batches stay in one process, where
-starting a pool would cost more than it saves. ``[performance]`` in the config sets the thresholds.
+Large batches use every core: one pool of forked worker processes takes, in this order, the per-document part of
+duplication (word hashes for signatures, repetition inside each text), the per-document signals, and the alignment
+of candidate pairs. The parent meanwhile does the batch-level part of duplication (boilerplate filtering, signing,
+candidate search), which needs every document's hashes and overlaps the signals. Workers inherit the documents
+through fork (nothing is pickled on the way in) and send results back as plain values; the report is the same as
+in one process. Small batches stay in one process, where starting a pool would cost more than it saves.
+``[performance]`` in the config sets the thresholds.
 
 Stage timing: set ``RELIABILITY_TIMINGS=1`` and one JSON line with each stage's wall and CPU seconds is written to
 stderr when the process exits (``report`` is the time from the end of scoring to exit: rendering and writing).
@@ -30,9 +33,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .config import Config
-from .duplication import find_duplicates
+from .duplication import DocumentPreparer, DocumentWork, align_chunk, find_duplicates
 from .ingest import ingest
-from .model import BatchResult, Document, DuplicationResult, Evidence, Signal, Skipped
+from .model import BatchResult, Document, DuplicationResult, Evidence, Match, Signal, Skipped
 from .score import rank, score_article
 from .signals import SignalContext, compute_all
 
@@ -186,6 +189,7 @@ def _signals_here(docs: Sequence[Document], config: Config, progress: Progress |
 # Set in the parent just before the pool forks; each child reads the documents from its copy of this global.
 _FORKED: tuple[Sequence[Document], Config] | None = None
 _WORKER_CTX: SignalContext | None = None
+_WORKER_PREP: DocumentPreparer | None = None
 
 
 def _can_fork() -> bool:
@@ -203,6 +207,26 @@ def _signals_chunk(bounds: tuple[int, int]) -> tuple[int, list[list[PackedSignal
     lo, hi = bounds
     packed = [[_pack(s) for s in compute_all(docs[i], _WORKER_CTX)] for i in range(lo, hi)]
     return lo, packed, time.process_time() - cpu
+
+
+def _duplication_chunk(bounds: tuple[int, int]) -> tuple[int, list[DocumentWork], float]:
+    """Worker: the per-document duplication work of documents ``lo:hi``, plus the CPU seconds it took."""
+    global _WORKER_PREP
+    assert _FORKED is not None, "worker started without the forked batch"
+    docs, config = _FORKED
+    if _WORKER_PREP is None:  # one per worker: its token hash caches warm up over the chunks
+        _WORKER_PREP = DocumentPreparer(config)
+    cpu = time.process_time()
+    lo, hi = bounds
+    return lo, [_WORKER_PREP(docs[i]) for i in range(lo, hi)], time.process_time() - cpu
+
+
+def _align_chunk(chunk: list[list[int]]) -> tuple[list[Match], float]:
+    """Worker: matches of candidate pairs (document indices), plus the CPU seconds they took."""
+    assert _FORKED is not None, "worker started without the forked batch"
+    cpu = time.process_time()
+    matches = align_chunk(*_FORKED, chunk)
+    return matches, time.process_time() - cpu
 
 
 def _pack(s: Signal) -> PackedSignal:
@@ -223,17 +247,31 @@ def _signals_beside_duplication(
     workers: int,
     timer: StageTimer,
 ) -> tuple[list[list[Signal]], DuplicationResult]:
-    """Signals in ``workers`` forked processes while this process runs duplication; both results when done."""
+    """Signals and per-document duplication work in ``workers`` forked processes; both results when done."""
     global _FORKED
     chunks = [(lo, min(lo + perf.chunk_docs, len(docs))) for lo in range(0, len(docs), perf.chunk_docs)]
     per_doc: list[list[Signal]] = [[] for _ in docs]
     _FORKED = (docs, config)
     start = time.perf_counter()
+    worker_dup_cpu = [0.0]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
+            # Queued first, so the parent can start signing while the workers go on with signals.
+            prepared = pool.imap(_duplication_chunk, chunks)
             pending = pool.imap_unordered(_signals_chunk, chunks)
+
+            def align_map(pair_chunks: list[list[list[int]]]) -> Iterator[list[Match]]:
+                # Queued behind the signals: by then the parent has nothing else to do but wait.
+                for matches, cpu in pool.imap(_align_chunk, pair_chunks):
+                    worker_dup_cpu[0] += cpu
+                    yield matches
+
             with timer.stage("duplication"):
-                dup = find_duplicates(docs, config, history=history)  # type: ignore[arg-type]
+                work: list[DocumentWork] = []
+                for _, part, cpu in prepared:  # in chunk order
+                    work += part
+                    worker_dup_cpu[0] += cpu
+                dup = find_duplicates(docs, config, history=history, work=work, align_map=align_map)  # type: ignore[arg-type]
             worker_cpu = 0.0
             for lo, packed, cpu in pending:
                 worker_cpu += cpu
@@ -245,4 +283,5 @@ def _signals_beside_duplication(
         _FORKED = None
     # Signals overlap duplication: their wall time is counted from the fork to the last result.
     timer.add("signals", time.perf_counter() - start, worker_cpu)
+    timer.add("duplication", 0.0, worker_dup_cpu[0])  # the workers' share of duplication CPU
     return per_doc, dup

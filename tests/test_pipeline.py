@@ -40,6 +40,22 @@ def test_workers_give_the_same_report_as_one_process(newsroom_batch) -> None:
     assert [a.document.id for a in parallel.articles] == [a.document.id for a in serial.articles]
 
 
+def test_duplication_in_workers_finds_the_same_reuse_as_one_process(newsroom_batch) -> None:
+    """Hashing, repetition and pair alignment run in the workers: matches, passages, repetitions and the duplication
+    signal must not change. Every pair is aligned (21 articles, 210 pairs), enough to go through the pool."""
+    config = load_config(overrides={
+        "performance": {"min_parallel_docs": 2, "chunk_docs": 1},
+        "duplication": {"exhaustive_below": len(newsroom_batch)},
+    })
+    serial = score_documents(newsroom_batch, config, jobs=1).duplication
+    parallel = score_documents(newsroom_batch, config, jobs=2).duplication
+    assert serial.matches and serial.repetitions, "the fixtures hold rewrites and a page that repeats itself"
+    assert parallel.matches == serial.matches  # same pairs, kinds, passages with offsets, in the same order
+    assert parallel.repetitions == serial.repetitions
+    assert parallel.clusters == serial.clusters
+    assert parallel.signals == serial.signals
+
+
 def test_evidence_from_workers_still_points_into_the_text(newsroom_batch) -> None:
     batch = score_documents(newsroom_batch, _forced_pool_config(), jobs=2)
     spans = [(a.document.text, e) for a in batch.articles for s in a.signals for e in s.evidence]

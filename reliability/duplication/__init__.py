@@ -18,14 +18,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections import OrderedDict, defaultdict
-from typing import Callable, Sequence, TypeVar
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
 
 from ..config import Config
 from ..model import Document, DuplicationResult, Match, Metadata, Passage, Repetition
 from .align import AlignParams, Prepared, align_prepared, prepare
-from .candidates import BatchSignatures, batch_signatures, candidate_pairs
+from .candidates import BatchSignatures, ContentHasher, DocumentHashes, candidate_pairs, document_hashes, sign_batch
 from .claims import ClaimParams, claim_passages
 from .clusters import clusters
 from .history import History, StoredArticle
@@ -36,10 +37,43 @@ from .quotes import QuoteMask
 from .repetition import find_repetitions
 from .signal import NAME, duplication_signal
 
-__all__ = ["NAME", "find_duplicates", "History", "StoredArticle", "SignatureScheme", "DuplicationParams"]
+__all__ = [
+    "NAME", "find_duplicates", "History", "StoredArticle", "SignatureScheme", "DuplicationParams",
+    "DocumentWork", "DocumentPreparer", "align_chunk", "ChunkMap",
+]
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
+
+# Maps alignment over chunks of candidate pairs, in chunk order: how a caller lends its worker processes.
+ChunkMap = Callable[[list[list[list[int]]]], Iterable[list[Match]]]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentWork:
+    """The per-document part of :func:`find_duplicates`; any process can compute it (see :class:`DocumentPreparer`)."""
+
+    hashes: DocumentHashes
+    repetitions: tuple[Repetition, ...]
+
+
+class DocumentPreparer:
+    """Computes :class:`DocumentWork`; keep one per process so its token hash caches stay warm."""
+
+    def __init__(self, config: Config) -> None:
+        self.params = DuplicationParams.from_config(config)
+        self.scheme = SignatureScheme.from_config(config)
+        self.hasher = TokenHasher()
+        self.content_hasher = ContentHasher(self.params.paraphrase_language, self.params.paraphrase_stopwords)
+
+    def __call__(self, doc: Document) -> DocumentWork:
+        hashes = document_hashes(doc.text, self.scheme, self.hasher, self.content_hasher)
+        p = self.params
+        reps = find_repetitions(
+            doc.id, doc.text, hashes.shingles, min_words=p.repetition_min_words,
+            min_overlap=p.repetition_min_overlap, min_chars=p.repetition_min_chars, hasher=self.hasher,
+        )
+        return DocumentWork(hashes, tuple(reps))
 
 
 class _Texts:
@@ -143,10 +177,19 @@ def _kind_and_similarity(passages: Sequence[Passage]) -> tuple[str, float]:
     return kind, round(float(similarity), 4)
 
 
-def find_duplicates(docs: Sequence[Document], config: Config, history: History | None = None) -> DuplicationResult:
+def find_duplicates(
+    docs: Sequence[Document],
+    config: Config,
+    history: History | None = None,
+    *,
+    work: Sequence[DocumentWork] | None = None,
+    align_map: ChunkMap | None = None,
+) -> DuplicationResult:
     """Matches, repetitions, clusters and a ``duplication`` signal for every document of the batch.
 
-    ``history`` (see :class:`.history.History`) adds matches against articles from earlier runs.
+    ``history`` (see :class:`.history.History`) adds matches against articles from earlier runs. A caller with
+    worker processes passes ``work`` (one :class:`DocumentWork` per document, in order) computed there, and
+    ``align_map`` to align candidate pairs there (see :func:`align_chunk`); the result is the same either way.
     """
     engine = _Engine(docs, config)
     if history is not None and history.scheme != engine.scheme:
@@ -154,15 +197,17 @@ def find_duplicates(docs: Sequence[Document], config: Config, history: History |
             f"history store signatures use {history.scheme.as_dict()} but the configuration asks for "
             f"{engine.scheme.as_dict()}; use the store's [duplication] settings or start a new store"
         )
-    hasher = TokenHasher()
-    sigs = batch_signatures([d.text for d in docs], engine.scheme, engine.params, hasher)
+    if work is None:
+        prepare_doc = DocumentPreparer(config)
+        work = [prepare_doc(d) for d in docs]
+    sigs = sign_batch([w.hashes for w in work], engine.scheme, engine.params)
     pairs = candidate_pairs(sigs, engine.scheme, engine.params)
     log.info("duplication: %d documents, %d candidate pairs", len(docs), len(pairs))
-    matches = _align_pairs(engine, pairs)
+    matches = _align_pairs(engine, pairs, align_map)
     if history is not None:
         min_share = float(config.section("history").get("min_containment", 0.15))
         matches += _history_matches(engine, sigs, history, min_share)
-    repetitions = _repetitions(docs, sigs, engine.params, hasher)
+    repetitions = [r for w in work for r in w.repetitions]
     by_doc: dict[str, list[Match]] = defaultdict(list)
     for m in matches:
         by_doc[m.a].append(m)
@@ -180,21 +225,47 @@ def find_duplicates(docs: Sequence[Document], config: Config, history: History |
 _WORKER_ENGINE: _Engine | None = None
 
 
-def _align_pairs(engine: _Engine, pairs: np.ndarray) -> list[Match]:
-    """Align every candidate pair; with ``jobs`` > 1, in forked worker processes (alignment dominates the stage)."""
-    todo = pairs.tolist()
+def _align_pairs(engine: _Engine, pairs: np.ndarray, align_map: ChunkMap | None) -> list[Match]:
+    """Align every candidate pair: through ``align_map``, or with ``jobs`` > 1 in forked worker processes of its own
+    (alignment dominates the stage), or here."""
+    if len(pairs) < _MIN_PARALLEL_PAIRS:
+        return _compare_all(engine, pairs.tolist())
+    if align_map is not None:
+        return [m for part in align_map(_pair_chunks(pairs, _PAIR_CHUNKS)) for m in part]
     jobs = engine.params.jobs
-    if jobs <= 1 or len(todo) < 64 or "fork" not in multiprocessing.get_all_start_methods():
-        return _compare_all(engine, todo)
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _compare_all(engine, pairs.tolist())
     global _WORKER_ENGINE
     _WORKER_ENGINE = engine
     try:
-        # Contiguous chunks keep each worker's preparation cache warm (pairs are sorted by first document).
-        chunks = [c.tolist() for c in np.array_split(pairs, jobs * 4) if len(c)]
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return [m for part in pool.map(_compare_chunk, chunks) for m in part]
+            return [m for part in pool.map(_compare_chunk, _pair_chunks(pairs, jobs * 4)) for m in part]
     finally:
         _WORKER_ENGINE = None
+
+
+# Fewer pairs are aligned here: handing them to other processes would cost more than it saves.
+_MIN_PARALLEL_PAIRS = 64
+# Chunks handed to align_map: enough to balance two to a few dozen workers, few enough to keep caches warm.
+_PAIR_CHUNKS = 64
+
+
+def _pair_chunks(pairs: np.ndarray, n: int) -> list[list[list[int]]]:
+    # Contiguous chunks keep each worker's preparation cache warm (pairs are sorted by first document).
+    return [c.tolist() for c in np.array_split(pairs, min(n, len(pairs))) if len(c)]
+
+
+# A worker's engine for align_chunk, built once per batch (its caches serve every chunk the worker gets).
+_CHUNK_ENGINE: tuple[Sequence[Document], Config, _Engine] | None = None
+
+
+def align_chunk(docs: Sequence[Document], config: Config, chunk: list[list[int]]) -> list[Match]:
+    """Matches of the candidate pairs ``chunk`` (document indices into ``docs``), in order; for worker processes
+    that hold the batch (forked) and serve the ``align_map`` of :func:`find_duplicates`."""
+    global _CHUNK_ENGINE
+    if _CHUNK_ENGINE is None or _CHUNK_ENGINE[0] is not docs or _CHUNK_ENGINE[1] is not config:
+        _CHUNK_ENGINE = (docs, config, _Engine(docs, config))
+    return _compare_all(_CHUNK_ENGINE[2], chunk)
 
 
 def _compare_chunk(chunk: list[list[int]]) -> list[Match]:
@@ -204,16 +275,6 @@ def _compare_chunk(chunk: list[list[int]]) -> list[Match]:
 
 def _compare_all(engine: _Engine, todo: list[list[int]]) -> list[Match]:
     return [m for i, j in todo if (m := engine.compare(engine.origins[i], engine.origins[j]))]
-
-
-def _repetitions(docs: Sequence[Document], sigs: BatchSignatures, params: DuplicationParams, hasher: TokenHasher) -> list[Repetition]:
-    out: list[Repetition] = []
-    for doc, shingles in zip(docs, sigs.shingle_hashes):
-        out += find_repetitions(
-            doc.id, doc.text, shingles, min_words=params.repetition_min_words,
-            min_overlap=params.repetition_min_overlap, min_chars=params.repetition_min_chars, hasher=hasher,
-        )
-    return out
 
 
 def _history_matches(engine: _Engine, sigs: BatchSignatures, history: History, min_share: float) -> list[Match]:

@@ -161,6 +161,21 @@ def windowed_signatures(hash_arrays: Sequence[np.ndarray], block: int, scheme: S
     return ViewSignatures(docs, windows, window_owners)
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentHashes:
+    """What :func:`batch_signatures` needs of one document; computed alone, so worker processes can share it out."""
+
+    shingles: np.ndarray  # word k-gram hashes (uint64)
+    stem_pairs: np.ndarray  # neighbouring content-stem pair hashes (uint64)
+
+
+def document_hashes(
+    text: str, scheme: SignatureScheme, hasher: TokenHasher, content_hasher: ContentHasher
+) -> DocumentHashes:
+    words = tokens(text)
+    return DocumentHashes(combine(hasher(words), scheme.shingle_size), stem_pairs(content_hasher(words)))
+
+
 def batch_signatures(
     texts: Sequence[str],
     scheme: SignatureScheme,
@@ -170,17 +185,17 @@ def batch_signatures(
 ) -> BatchSignatures:
     hasher = hasher or TokenHasher()
     content_hasher = content_hasher or ContentHasher(params.paraphrase_language, params.paraphrase_stopwords)
-    shingle_arrays: list[np.ndarray] = []
-    content_arrays: list[np.ndarray] = []
-    for text in texts:
-        words = tokens(text)
-        shingle_arrays.append(combine(hasher(words), scheme.shingle_size))
-        content_arrays.append(content_hasher(words))
+    return sign_batch([document_hashes(t, scheme, hasher, content_hasher) for t in texts], scheme, params)
+
+
+def sign_batch(hashes: Sequence[DocumentHashes], scheme: SignatureScheme, params: DuplicationParams) -> BatchSignatures:
+    """Batch-level part of :func:`batch_signatures`: boilerplate filtering needs every document, signing follows it."""
+    shingle_arrays = [h.shingles for h in hashes]
     half_window = max(1, params.window_shingles // 2)
     half_para = max(1, params.paraphrase_window_words // 2)
     kept = drop_common(shingle_arrays, params.max_bucket)
     filtered = any(len(k) != len(h) for k, h in zip(kept, shingle_arrays))
-    pairs = drop_common([stem_pairs(c) for c in content_arrays], params.max_bucket)
+    pairs = drop_common([h.stem_pairs for h in hashes], params.max_bucket)
     return BatchSignatures(
         windowed_signatures(kept, half_window, scheme),
         windowed_signatures(pairs, half_para, scheme),
@@ -205,13 +220,20 @@ def stem_pairs(stems: np.ndarray) -> np.ndarray:
 
 def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """(n, bands) uint64: one hash per band of ``rows`` signature values."""
-    part = sigs[:, : bands * rows].reshape(len(sigs), bands, rows).astype(np.uint64)
-    keys = part[:, :, 0].copy()
-    with np.errstate(over="ignore"):
-        for c in range(1, rows):
-            keys *= _BAND_MIX
-            keys ^= part[:, :, c]
+    keys = np.empty((len(sigs), bands), dtype=np.uint64)
+    # In slices of rows: the uint64 copy of all window signatures was the largest temporary of a 100k batch.
+    for lo in range(0, len(sigs), _KEY_CHUNK_ROWS):
+        part = sigs[lo : lo + _KEY_CHUNK_ROWS, : bands * rows].reshape(-1, bands, rows).astype(np.uint64)
+        chunk = part[:, :, 0].copy()
+        with np.errstate(over="ignore"):
+            for c in range(1, rows):
+                chunk *= _BAND_MIX
+                chunk ^= part[:, :, c]
+        keys[lo : lo + len(chunk)] = chunk
     return keys
+
+
+_KEY_CHUNK_ROWS = 65_536
 
 
 def colliding_pairs(
@@ -224,7 +246,12 @@ def colliding_pairs(
     Buckets holding more than ``max_bucket`` documents are skipped: text shared by that many articles in one batch
     is boilerplate (a newsletter prompt, a legal notice), not reuse worth aligning pair by pair.
     """
-    keys = band_keys(sigs, bands, rows)
+    return _colliding_keys(band_keys(sigs, bands, rows), owners, max_bucket, min_hits)
+
+
+def _colliding_keys(keys: np.ndarray, owners: np.ndarray, max_bucket: int, min_hits: int) -> np.ndarray:
+    """:func:`colliding_pairs` from band keys already computed."""
+    bands = keys.shape[1]
     found: list[np.ndarray] = []
     for band in range(bands):
         found += _band_row_pairs(keys[:, band], owners, max_bucket)
@@ -271,12 +298,13 @@ def candidate_pairs(sigs: BatchSignatures, scheme: SignatureScheme, params: Dupl
     )
     found = []
     for view, threshold, min_hits in views:
-        rows_all = np.concatenate((view.windows, view.docs))
-        if len(rows_all) < 2:
+        if len(view.windows) + len(view.docs) < 2:
             continue
         owners_all = np.concatenate((view.owners, np.arange(len(view.docs))))
         bands, rows = lsh_params(threshold, scheme.num_perm, params.lsh_recall)
-        found.append(colliding_pairs(rows_all, owners_all, bands, rows, params.max_bucket, min_hits))
+        # Keys of windows and documents hashed apart: no concatenated copy of all signatures.
+        keys = np.concatenate((band_keys(view.windows, bands, rows), band_keys(view.docs, bands, rows)))
+        found.append(_colliding_keys(keys, owners_all, params.max_bucket, min_hits))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.unique(np.concatenate(found), axis=0)
