@@ -261,10 +261,13 @@ class Scanner:
     pattern: re.Pattern[str]
     first_words: frozenset[str] | None
     anywhere: bool = False  # a free regular expression: it may start with a digit or a sign, so scan it all
+    gate: "LiteralGate | None" = None  # for an ``anywhere`` scan: skip texts lacking the literals a match needs
 
     def finditer(self, text: str, *, capitalised: bool = False) -> list[re.Match[str]]:
         """Non-overlapping matches, left to right; ``capitalised`` tries only words starting in uppercase."""
         if self.anywhere:
+            if self.gate is not None and not self.gate.may_match(text, lowered_for_gates(text)):
+                return []
             return [m for m in self.pattern.finditer(text) if m.end() > m.start()]
         index = word_index(text)
         if self.first_words is None:
@@ -308,7 +311,7 @@ def phrase_scanners(phrases: Iterable[str], *, flags: int = re.IGNORECASE) -> li
     if regexes:
         pattern = compile_phrases(regexes, flags=flags)
         assert pattern is not None
-        out.append(Scanner(pattern, None, anywhere=True))
+        out.append(Scanner(pattern, None, anywhere=True, gate=LiteralGate.of(pattern)))
     return out
 
 
@@ -318,60 +321,96 @@ def phrase_scanners(phrases: Iterable[str], *, flags: int = re.IGNORECASE) -> li
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
+Literal = tuple[str, bool]  # (text, compared case-insensitively)
+Needs = list[list[frozenset[Literal]]]  # any of these alternatives; each needs one literal of every set
+
+
 @dataclass(frozen=True)
 class LiteralGate:
-    """A cheap necessary condition for a regex to match: one of the literal texts every match starts with occurs
-    in the text (a C substring search instead of the regex engine trying every offset)."""
+    """A cheap necessary condition for a regex to match, read off the parsed regex: the literal texts a match
+    must contain ("views" or "shares" for a view counter). C substring searches rule most texts out for a
+    fraction of a regex scan; a text the gate lets through is scanned as before, so results never change."""
 
-    prefixes: tuple[tuple[str, bool], ...]  # (literal, compared case-insensitively)
+    needs: tuple[tuple[frozenset[Literal], ...], ...]
 
     @classmethod
     def of(cls, pattern: re.Pattern[str]) -> "LiteralGate | None":
-        """The gate of a pattern whose every match starts with a literal, else None (always run the regex)."""
+        """The gate of ``pattern``, or None when some way of matching needs no literal (always run the regex)."""
         try:
             tree = _parser.parse(pattern.pattern, pattern.flags)
+            needs = _sequence_needs(list(tree), bool(pattern.flags & re.IGNORECASE))
         except Exception:  # the private parser changed shape: no gate, same results
             return None
-        found = _leading_literals(list(tree), bool(pattern.flags & re.IGNORECASE))
-        return cls(tuple(found)) if found else None
+        if any(not conjunction for conjunction in needs):
+            return None
+        return cls(tuple(tuple(conjunction) for conjunction in needs))
 
     def may_match(self, text: str, lowered: str | None) -> bool:
         """``lowered`` is ``text.lower()``, or None when the text holds a character in :data:`_FOLDS_TO_ASCII`."""
-        for literal, fold in self.prefixes:
-            if fold and lowered is None:
-                return True
-            if literal in (lowered if fold else text):
-                return True
-        return False
+        return any(all(_any_in(text, lowered, options) for options in conj) for conj in self.needs)
 
 
+def _any_in(text: str, lowered: str | None, options: frozenset[Literal]) -> bool:
+    for literal, fold in options:
+        if fold and lowered is None:
+            return True
+        if literal in (lowered if fold else text):
+            return True
+    return False
+
+
+@lru_cache(maxsize=64)
 def lowered_for_gates(text: str) -> str | None:
     return None if _FOLDS_TO_ASCII.search(text) else text.lower()
 
 
-def _leading_literals(items: list[tuple[object, object]], fold: bool) -> list[tuple[str, bool]] | None:
-    """The literal starts of every way ``items`` (a parsed regex) can match; None if some way has none."""
-    if not items:
-        return None
-    op, av = items[0]
+def _sequence_needs(items: list[tuple[object, object]], fold: bool) -> Needs:
+    """What a parsed regex sequence needs. Elements not understood add no need, which only weakens the gate."""
+    conjunction: list[frozenset[Literal]] = []
+    alternatives: Needs | None = None  # one element with several ways to match is kept apart, not collapsed
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is _constants.LITERAL:
+            run.append(chr(av))  # type: ignore[arg-type]
+            continue
+        literal = "".join(run)
+        run = []
+        if literal and not (fold and not literal.isascii()):  # str.lower() folds ASCII as re does
+            conjunction.append(frozenset({(literal.lower() if fold else literal, fold)}))
+        element = _element_needs(op, av, fold)
+        if len(element) == 1:
+            conjunction += element[0]
+        elif alternatives is None:
+            alternatives = element
+        else:
+            conjunction += _collapse(element)
+    if alternatives is None:
+        return [conjunction]
+    return [[*alternative, *conjunction] for alternative in alternatives]
+
+
+def _element_needs(op: object, av: object, fold: bool) -> Needs:
     if op is _constants.SUBPATTERN:
         _group, add, remove, sub = av  # type: ignore[misc]
         inner = (fold or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
-        return _leading_literals(list(sub), inner)
+        return _sequence_needs(list(sub), inner)
     if op is _constants.BRANCH:
-        out: list[tuple[str, bool]] = []
+        out: Needs = []
         for branch in av[1]:  # type: ignore[index]
-            found = _leading_literals(list(branch), fold)
-            if found is None:
-                return None
+            found = _sequence_needs(list(branch), fold)
+            if any(not conjunction for conjunction in found):
+                return [[]]  # one way through needs nothing, so the branch needs nothing
             out += found
         return out
-    run = []
-    for op, av in items:
-        if op is not _constants.LITERAL:
-            break
-        run.append(chr(av))  # type: ignore[arg-type]
-    literal = "".join(run)
-    if not literal or (fold and not literal.isascii()):
-        return None  # case folding outside ASCII is not what str.lower() does
-    return [(literal.lower() if fold else literal, fold)]
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT):
+        low, _high, sub = av  # type: ignore[misc]
+        return _sequence_needs(list(sub), fold) if low >= 1 else [[]]
+    return [[]]
+
+
+def _collapse(alternatives: Needs) -> list[frozenset[Literal]]:
+    """One set needed by any of several alternatives: the union of each one's longest-literal set."""
+    if any(not conjunction for conjunction in alternatives):
+        return []
+    best = [max(conj, key=lambda options: min(len(t) for t, _ in options)) for conj in alternatives]
+    return [frozenset().union(*best)]
