@@ -1,0 +1,53 @@
+"""LiteralGate (reliability/signals/_text.py): a prefilter may only skip texts the regex cannot match."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reliability.signals._text import LiteralGate, compile_phrases, lowered_for_gates
+
+COUNTER = compile_phrases([r"re:\b\d+(?:[.,]\d+)?\s?[KkMm]?\s+(?:views|shares|reads)\b", r"re:\b(?:views|shares):\s*\d+"])
+CREDIT = re.compile(r"(?i:reporter|correspondent|staff writer) (?i:for|at) (?P<name>(?:The )?[A-Z][\w&.-]*)")
+
+
+def test_gate_skips_an_article_without_the_needed_words() -> None:
+    text = "KYIV — Ukraine's parliament approved the budget on Thursday after a long debate, officials said."
+    gate = LiteralGate.of(COUNTER)
+    assert gate is not None and not gate.may_match(text, lowered_for_gates(text))
+
+
+def test_gate_lets_through_page_furniture_in_any_case() -> None:
+    text = "Markets rallied on Friday.\n\n1.2K VIEWS\n\nThe central bank held rates."
+    gate = LiteralGate.of(COUNTER)
+    assert gate is not None and gate.may_match(text, lowered_for_gates(text)) and COUNTER.search(text)
+
+
+def test_gate_never_skips_a_dotless_i_that_the_regex_folds() -> None:
+    # re.IGNORECASE matches "ı" (dotless i) to "i"; str.lower() leaves it, so the gate must not rely on it.
+    text = "Olena Hrytsenko, a correspondent for Kyiv Post, reported that the EDıTOR was away."
+    pattern = re.compile(r"(?i:editor) was")
+    gate = LiteralGate.of(pattern)
+    assert pattern.search(text) and gate is not None and gate.may_match(text, lowered_for_gates(text))
+
+
+def test_pattern_with_an_optional_start_needs_nothing() -> None:
+    assert LiteralGate.of(re.compile(r"(?:estimated\s+)?\d+\s*min")) is not None  # "min" is still needed
+    assert LiteralGate.of(re.compile(r"\d+|views")) is None  # one way through needs no literal
+
+
+_ALPHABET = st.sampled_from(list("abcdefgiklmnoprstuvwxyzABCDEIKLMRSTVW 0123456789:.,\n-") + ["ı", "İ", "ſ", "\u212a", "’"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_ALPHABET, st.sampled_from(["views", "shares", " reporter ", " for ", "The ", "Staff Writer"])),
+                max_size=40))
+def test_gate_never_rejects_a_text_the_regex_matches(parts: list[str]) -> None:
+    text = "".join(parts)
+    for pattern in (COUNTER, CREDIT):
+        gate = LiteralGate.of(pattern)
+        assert gate is not None
+        if pattern.search(text):
+            assert gate.may_match(text, lowered_for_gates(text)), (pattern.pattern, text)
