@@ -341,13 +341,20 @@ class LiteralGate:
             needs = _sequence_needs(list(tree), bool(pattern.flags & re.IGNORECASE))
         except Exception:  # the private parser changed shape: no gate, same results
             return None
-        if any(not conjunction for conjunction in needs):
+        # Testing for "in" or " " costs a scan and rules out nothing: keep the needs of three characters or more,
+        # longest first (rarest, so a failing text fails early), and each way of matching once.
+        kept = {tuple(sorted({o for o in c if min(len(t) for t, _ in o) >= 3}, key=_selectivity)) for c in needs}
+        if not kept or any(not conjunction for conjunction in kept):
             return None
-        return cls(tuple(tuple(conjunction) for conjunction in needs))
+        return cls(tuple(sorted(kept)))
 
     def may_match(self, text: str, lowered: str | None) -> bool:
         """``lowered`` is ``text.lower()``, or None when the text holds a character in :data:`_FOLDS_TO_ASCII`."""
         return any(all(_any_in(text, lowered, options) for options in conj) for conj in self.needs)
+
+
+def _selectivity(options: frozenset[Literal]) -> tuple[int, list[Literal]]:
+    return -min(len(t) for t, _ in options), sorted(options)
 
 
 def _any_in(text: str, lowered: str | None, options: frozenset[Literal]) -> bool:
