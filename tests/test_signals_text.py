@@ -51,3 +51,33 @@ def test_gate_never_rejects_a_text_the_regex_matches(parts: list[str]) -> None:
         assert gate is not None
         if pattern.search(text):
             assert gate.may_match(text, lowered_for_gates(text)), (pattern.pattern, text)
+
+
+def _configured_gated_patterns(config) -> list[re.Pattern[str]]:  # type: ignore[no-untyped-def]
+    from reliability.signals._text import phrase_scanners, strings
+    from reliability.signals.byline import Lexicon
+
+    patterns = list(Lexicon.from_config(config).credit_patterns)
+    for name in ("anonymous_framing", "sensational_framing", "self_praise"):
+        lexicon = config.lexicon(name)
+        for key in ("weasel_phrases", "named_only_patterns", "phrases"):
+            patterns += [s.pattern for s in phrase_scanners(strings(lexicon, key)) if s.anywhere]
+    for table in config.lexicon("page_junk").get("inline", {}).values():
+        patterns += [s.pattern for s in phrase_scanners(strings(table, "cues")) if s.anywhere]
+    return patterns
+
+
+def test_configured_gates_pass_every_seed_and_fixture_their_regex_matches(config, seed_texts) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    fixtures = Path(__file__).parent / "fixtures" / "articles"
+    texts = [*seed_texts.values(), *(p.read_text(encoding="utf-8") for p in sorted(fixtures.glob("*.txt")))]
+    gated = [(p, g) for p in _configured_gated_patterns(config) if (g := LiteralGate.of(p)) is not None]
+    assert len(gated) >= 5  # credit lines, counters, reading time, "X quotes Y as saying", ...
+    matched = 0
+    for text in texts:
+        for pattern, gate in gated:
+            if pattern.search(text):
+                matched += 1
+                assert gate.may_match(text, lowered_for_gates(text)), (pattern.pattern, text[:80])
+    assert matched  # the check is not vacuous: some seed or fixture does carry a gated cue
