@@ -214,8 +214,8 @@ def test_any_article_content_yields_only_the_templates_own_elements(
     assert not [k for k, _ in found.attrs if k.startswith("on")]
     external = {v for k, v in found.attrs if k in ("href", "src") and not v.startswith("#")}
     assert external <= {safe_url(url)}  # the article's own URL, and only when it is http(s)
-    if "{{ 7*7 }}" in text:
-        assert "{{ 7*7 }}" in page  # shown as typed, never evaluated
+    if "{{ 7*7 }}" in text:  # shown as typed, never evaluated (a highlight and its footnote number may split it)
+        assert "{{ 7*7 }}" in re.sub(r"<[^>]*>", "", re.sub(r"<sup\b.*?</sup>", "", page, flags=re.S))
     # The other human formats take the same input without failing and without passing markup or escapes through.
     # Code spans (ids, paths) are shown literally by every Markdown renderer: only text outside them can be markup.
     md = re.sub(r"(`+) .*? \1", "", render_markdown(batch))
