@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The suite is a gate (CI must be repeatable): generated cases come from a fixed seed per test. Exploration with
+# fresh random cases is `HYPOTHESIS_PROFILE=explore pytest` and the standing run in benchmarks/fuzz_standing.py.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
