@@ -3,8 +3,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from reliability.ingest import from_json_line, from_text
 from reliability.signals import SignalContext
@@ -84,14 +82,3 @@ def test_a_ratio_is_not_a_date(ctx):
     text = "Ukraine extends martial law again\n\nDate of the vote: unknown. The 3.5/10.2 ratio held.\n\n" + BODY.replace("on Tuesday ", "")
     assert dateline.compute(from_text(text, "site"), ctx).value == 1.0
 
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=600))
-def test_any_text_gives_a_valid_signal_with_true_spans(config, text):
-    if not text.strip():
-        return
-    doc = from_text(text, "fuzz")
-    signal = dateline.compute(doc, SignalContext(config))
-    assert 0.0 <= signal.value <= 1.0
-    for ev in signal.evidence:
-        assert doc.text[ev.start : ev.end] == ev.text

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from reliability.ingest import from_text
 from reliability.signals import SignalContext
@@ -98,14 +96,3 @@ def test_an_unrelated_first_line_is_not_treated_as_the_headline(ctx):
     assert signal.value == 0.0
     assert "does not read as" in signal.summary
 
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=600))
-def test_any_text_gives_a_valid_signal_with_true_spans(config, text):
-    if not text.strip():
-        return
-    doc = from_text(text, "fuzz")
-    signal = headline.compute(doc, SignalContext(config))
-    assert 0.0 <= signal.value <= 1.0
-    for ev in signal.evidence:
-        assert doc.text[ev.start : ev.end] == ev.text

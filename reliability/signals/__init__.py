@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, Sequence, TypeVar
 
@@ -51,8 +52,10 @@ class SignalContext:
         return self._cache[key]  # type: ignore[no-any-return]
 
 
-def modules() -> list[SignalModule]:
-    return [importlib.import_module(f"{__name__}.{m}") for m in _MODULES]  # type: ignore[misc]
+@lru_cache(maxsize=1)
+def modules() -> tuple[SignalModule, ...]:
+    """The signal modules in ``_MODULES`` order (imported once: compute_all runs per document)."""
+    return tuple(importlib.import_module(f"{__name__}.{m}") for m in _MODULES)  # type: ignore[misc]
 
 
 def signal_names() -> list[str]:
