@@ -113,9 +113,9 @@ class _Clues:
         self.spans.setdefault(name, span)
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-empty line, end excluding the newline and trailing spaces."""
-    out = []
+def _head_lines(text: str, n: int) -> list[tuple[int, int]]:
+    """(start, end) of the first ``n`` non-blank lines, white space trimmed; the rest of the text is not scanned."""
+    out: list[tuple[int, int]] = []
     for m in re.finditer(r"[^\n]+", text):
         s, e = m.span()
         while s < e and text[s].isspace():
@@ -124,6 +124,8 @@ def _lines(text: str) -> list[tuple[int, int]]:
             e -= 1
         if e > s:
             out.append((s, e))
+            if len(out) == n:
+                break
     return out
 
 
@@ -144,7 +146,7 @@ def extract(text: str, base: Metadata | None = None) -> Metadata:
     """Metadata from text clues, filling only what ``base`` (JSONL fields, HTML metadata) left empty."""
     base = base or Metadata()
     found = _Clues()
-    head = _lines(text)[:HEAD_LINES]
+    head = _head_lines(text, HEAD_LINES)
     for s, e in head:
         line = text[s:e]
         cursor = s
