@@ -155,3 +155,5 @@ class BatchResult:
     duplication: DuplicationResult = field(default_factory=DuplicationResult)
     skipped: tuple[Skipped, ...] = ()
     config_name: str = "default"
+    # The triage thresholds the batch was scored with ({"accept": 70.0, "review": 45.0}); empty if not recorded.
+    thresholds: Mapping[str, float] = field(default_factory=dict)

@@ -36,7 +36,7 @@ from .config import Config
 from .duplication import DocumentPreparer, DocumentWork, align_chunk, find_duplicates
 from .ingest import ingest
 from .model import BatchResult, Document, DuplicationResult, Evidence, Match, Signal, Skipped
-from .score import rank, score_article
+from .score import rank, score_article, thresholds_of
 from .signals import SignalContext, compute_all
 
 log = logging.getLogger(__name__)
@@ -150,7 +150,8 @@ def score_documents(
             if dup_signal is not None:
                 signals = [*signals, dup_signal]
             results.append(score_article(doc, signals, config))
-        batch = BatchResult(articles=rank(results), duplication=dup, skipped=tuple(skipped), config_name=config.source)
+        batch = BatchResult(articles=rank(results), duplication=dup, skipped=tuple(skipped), config_name=config.source,
+                            thresholds=thresholds_of(config))
     log.debug("stage timings: %s", timer.as_dict())
     if owns_timer and _timings_requested():
         _report_at_exit(timer, len(docs), cpu_before)

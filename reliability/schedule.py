@@ -25,6 +25,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .config import Config
 from .files import write_atomic
 from .model import ArticleResult, BatchResult, Contribution, Document, DuplicationResult, Match, Metadata
+from .score import thresholds_of
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +335,7 @@ def batch_from_store(store: Any, since: datetime, config: Config) -> BatchResult
     names = {rowid: row[1] for rowid, row in latest.items()}
     matches = _stored_matches(db, cutoff, names)
     dup = DuplicationResult(matches=matches, clusters=_clusters(matches))
-    return BatchResult(articles=rank(articles), duplication=dup, config_name=config.source)
+    return BatchResult(articles=rank(articles), duplication=dup, config_name=config.source, thresholds=thresholds_of(config))
 
 
 def _stored_result(store: Any, row: Sequence[Any]) -> ArticleResult:

@@ -16,6 +16,10 @@ def contributions(signals: Iterable[Signal], config: Config) -> list[Contributio
     return sorted(out, key=lambda c: (-c.points, c.signal))
 
 
+def thresholds_of(config: Config) -> dict[str, float]:
+    return {name: float(config.get("triage", name)) for name in ("accept", "review")}
+
+
 def triage_for(score: float, config: Config) -> Triage:
     if score >= float(config.get("triage", "accept")):
         return "accept"

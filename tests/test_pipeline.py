@@ -141,3 +141,14 @@ def test_a_signal_crashing_on_one_article_does_not_stop_the_batch(monkeypatch, s
     assert hit.signal("page_junk").details["error"].startswith("RuntimeError: regex engine gave up")
     assert hit.explanation.startswith("Not fully scored: page_junk failed")
     assert all(by_id[i].score == expected[i] for i in by_id if not i.startswith("001"))
+
+
+def test_batch_records_its_thresholds_so_reports_show_them_even_for_forced_reviews(seeds_dir):
+    from reliability import load_config
+    from reliability.pipeline import score_paths
+    from reliability.report import render
+
+    config = load_config(overrides={"triage": {"accept": 80, "review": 50}})
+    batch = score_paths([str(seeds_dir)], config, jobs=1)
+    assert batch.thresholds == {"accept": 80.0, "review": 50.0}
+    assert "score ≥ 80" in render(batch, "md")

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from ..config import ConfigError, load_config
 from ..model import TRIAGE_ORDER, BatchResult
-from ..score import triage_for
+from ..score import thresholds_of, triage_for
 from .data import batch_data
 
 TRIAGE_STYLE = {"accept": "bold green", "review": "bold yellow", "reject": "bold red"}
@@ -47,17 +47,20 @@ def one_line(text: str | None, limit: int = 0) -> str:
 def thresholds(batch: BatchResult) -> dict[str, float] | None:
     """The triage thresholds of the config the batch was scored with, None when they cannot be known for sure.
 
-    The batch records only the config's name, so it is loaded again. A file that has gone, or thresholds that
+    The pipeline records them in the batch. A batch built by hand records only the config's name, so that config
+    is loaded again: a file that has gone, or thresholds that
     disagree with the triage the batch actually holds (the file changed, or overrides were passed in a notebook),
     yield None: the report then shows counts without numbers rather than numbers that may be wrong.
     """
+    if batch.thresholds:
+        return dict(batch.thresholds)
     try:
         config = load_config(None if batch.config_name == "default" else batch.config_name)
     except (ConfigError, OSError):
         return None
     if any(triage_for(a.score, config) != a.triage for a in batch.articles):
         return None
-    return {name: float(config.get("triage", name)) for name in ("accept", "review")}
+    return thresholds_of(config)
 
 
 def triage_rule(triage: str, limits: Mapping[str, float] | None) -> str:
