@@ -9,6 +9,7 @@ smaller gap.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Callable
 
 import numpy as np
@@ -16,13 +17,36 @@ import scipy.sparse as sp
 
 from ._align_text import Prepared
 
+# Sentence pairs are scored with dense matrices (fast for news-length texts) unless the pair is so large that
+# dense products would cost more than this many multiply-adds or cells; then sparse ones (see _products).
+_DENSE_MAX_FLOPS = 50_000_000
+_DENSE_MAX_CELLS = 4_000_000
+
+
+@dataclass(frozen=True)
+class Side:
+    """One text of a pair: tf-isf weights of its (sentence, stem) entries, in the layout of :class:`Prepared`."""
+
+    doc: Prepared
+    weight: np.ndarray  # tf-isf weight of each entry of ``doc``
+    common: np.ndarray  # ``vocab`` indices of the stems the other text has too, in shared-vocabulary order
+
+    def sum_rows(self, lo: int, hi: int) -> np.ndarray:
+        """Summed vector of sentences ``lo..hi`` (inclusive), indexed like ``doc.vocab``."""
+        s = slice(self.doc.sent_ptr[lo], self.doc.sent_ptr[hi + 1])
+        return np.bincount(self.doc.entry_term[s], weights=self.weight[s], minlength=len(self.doc.vocab))
+
 
 @dataclass(frozen=True)
 class Space:
-    """Sentence vectors of one document pair in a shared term space (tf-isf rows, one per sentence)."""
+    """Sentence vectors of one document pair in a shared term space (tf-isf, one row per sentence).
 
-    a: sp.csr_matrix
-    b: sp.csr_matrix
+    Only the stems both texts use can make two sentences similar, so products run over those; the other stems
+    still count in the vectors' lengths.
+    """
+
+    a: Side
+    b: Side
 
 
 @dataclass(frozen=True)
@@ -48,35 +72,85 @@ class Similarity:
     cols: np.ndarray  # b sentence of each pair
     cosine: np.ndarray
     dice: np.ndarray
-    cosine_matrix: sp.csr_matrix  # the same cosines, for column slices
+    n_a: int  # sentences of a
+
+    def best_cosine(self, b_lo: int, b_hi: int) -> np.ndarray:
+        """For every sentence of a, its highest cosine with a sentence of ``b_lo..b_hi`` (0 if it shares nothing)."""
+        best = np.zeros(self.n_a)
+        inside = (self.cols >= b_lo) & (self.cols <= b_hi)
+        np.maximum.at(best, self.rows[inside], self.cosine[inside])
+        return best
 
 
 def space(pa: Prepared, pb: Prepared) -> Space:
-    vocab, inverse = np.unique(np.concatenate([pa.term_hash, pb.term_hash]), return_inverse=True)
-    ia, ib = inverse[: len(pa.term_hash)], inverse[len(pa.term_hash) :]
-    tf_a = sp.csr_matrix((np.ones(len(ia)), (pa.term_sent, ia)), shape=(pa.n_sentences, len(vocab)))
-    tf_b = sp.csr_matrix((np.ones(len(ib)), (pb.term_sent, ib)), shape=(pb.n_sentences, len(vocab)))
-    tf_a.sum_duplicates()
-    tf_b.sum_duplicates()
+    _, ia, ib = np.intersect1d(pa.vocab, pb.vocab, assume_unique=True, return_indices=True)
     # Inverse *sentence* frequency over both texts: a stem in every sentence says nothing about which pair matches.
-    df = np.bincount(tf_a.indices, minlength=len(vocab)) + np.bincount(tf_b.indices, minlength=len(vocab))
-    isf = sp.diags(np.log((pa.n_sentences + pb.n_sentences) / np.maximum(df, 1)))
-    return Space(sp.csr_matrix(tf_a @ isf), sp.csr_matrix(tf_b @ isf))
+    n = pa.n_sentences + pb.n_sentences
+    df_a, df_b = pa.df.copy(), pb.df.copy()
+    df_a[ia] += pb.df[ib]
+    df_b[ib] += pa.df[ia]
+    isf_a, isf_b = np.log(n / np.maximum(df_a, 1)), np.log(n / np.maximum(df_b, 1))
+    return Space(
+        Side(pa, pa.entry_tf * isf_a[pa.entry_term], ia), Side(pb, pb.entry_tf * isf_b[pb.entry_term], ib)
+    )
 
 
-def _row_normalised(m: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    return sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-12)) @ m)
+@dataclass(frozen=True)
+class _Shared:
+    """Entries of one side on shared stems: sentence, shared-vocabulary index, length-normalised weight."""
+
+    sent: np.ndarray
+    term: np.ndarray
+    unit: np.ndarray
+    n_sentences: int
+
+
+def _shared_entries(side: Side) -> _Shared:
+    doc = side.doc
+    norms = np.sqrt(np.bincount(doc.entry_sent, weights=side.weight**2, minlength=doc.n_sentences))
+    index = np.full(len(doc.vocab), -1, dtype=np.int64)
+    index[side.common] = np.arange(len(side.common))
+    term = index[doc.entry_term]
+    # A stem in every sentence of both texts weighs 0: it is not something two sentences share.
+    keep = (term >= 0) & (side.weight > 0)
+    unit = side.weight[keep] / np.maximum(norms, 1e-12)[doc.entry_sent[keep]]
+    return _Shared(doc.entry_sent[keep], term[keep], unit, doc.n_sentences)
+
+
+def _dense_products(a: _Shared, b: _Shared, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    ma, mb = np.zeros((a.n_sentences, n_terms)), np.zeros((b.n_sentences, n_terms))
+    ma[a.sent, a.term] = a.unit
+    mb[b.sent, b.term] = b.unit
+    shared = (ma > 0).astype(np.float64) @ (mb > 0).astype(np.float64).T
+    rows, cols = np.nonzero(shared)
+    return rows, cols, (ma @ mb.T)[rows, cols], shared[rows, cols]
+
+
+def _sparse_products(a: _Shared, b: _Shared, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    ma = sp.csr_matrix((a.unit, (a.sent, a.term)), shape=(a.n_sentences, n_terms))
+    mb = sp.csr_matrix((b.unit, (b.sent, b.term)), shape=(b.n_sentences, n_terms))
+    shared = sp.coo_matrix((ma > 0).astype(np.float64) @ (mb > 0).astype(np.float64).T)
+    rows, cols = shared.row.astype(np.int64), shared.col.astype(np.int64)
+    cosine = np.asarray(sp.csr_matrix(ma @ mb.T)[rows, cols]).ravel() if len(rows) else np.zeros(0)
+    return rows, cols, cosine, shared.data
+
+
+def _products(a: _Shared, b: _Shared, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(a sentence, b sentence, cosine, shared stems) of every sentence pair sharing a stem."""
+    cells = a.n_sentences * b.n_sentences + (a.n_sentences + b.n_sentences) * n_terms
+    if cells <= _DENSE_MAX_CELLS and a.n_sentences * b.n_sentences * n_terms <= _DENSE_MAX_FLOPS:
+        return _dense_products(a, b, n_terms)
+    return _sparse_products(a, b, n_terms)
 
 
 def similarities(vectors: Space) -> Similarity:
-    cosine = sp.csr_matrix(_row_normalised(vectors.a) @ _row_normalised(vectors.b).T)
-    bin_a, bin_b = (vectors.a > 0).astype(np.float64), (vectors.b > 0).astype(np.float64)
-    shared = sp.coo_matrix(bin_a @ bin_b.T)
-    rows, cols = shared.row.astype(np.int64), shared.col.astype(np.int64)
-    sizes = np.asarray(bin_a.sum(axis=1)).ravel()[rows] + np.asarray(bin_b.sum(axis=1)).ravel()[cols]
-    values = np.asarray(cosine[rows, cols]).ravel() if len(rows) else np.zeros(0)
-    return Similarity(rows, cols, values, 2.0 * shared.data / np.maximum(sizes, 1.0), cosine)
+    a, b = _shared_entries(vectors.a), _shared_entries(vectors.b)
+    rows, cols, cosine, shared = _products(a, b, len(vectors.a.common))
+    # Dice counts every stem a sentence has (with a weight), shared or not.
+    sizes_a = np.bincount(vectors.a.doc.entry_sent, weights=vectors.a.weight > 0, minlength=a.n_sentences)
+    sizes_b = np.bincount(vectors.b.doc.entry_sent, weights=vectors.b.weight > 0, minlength=b.n_sentences)
+    sizes = sizes_a[rows] + sizes_b[cols]
+    return Similarity(rows, cols, cosine, 2.0 * shared / np.maximum(sizes, 1.0), a.n_sentences)
 
 
 def seeds(sim: Similarity, min_cosine: float, min_dice: float) -> np.ndarray:
@@ -85,13 +159,23 @@ def seeds(sim: Similarity, min_cosine: float, min_dice: float) -> np.ndarray:
     return np.column_stack((sim.rows[keep], sim.cols[keep]))
 
 
-def _split(group: np.ndarray, axis: int, gap: int) -> list[np.ndarray]:
-    ordered = group[np.argsort(group[:, axis], kind="stable")]
-    cuts = np.flatnonzero(np.diff(ordered[:, axis]) > gap + 1) + 1
-    return np.split(ordered, cuts)
+_Seed = tuple[int, int]  # (a sentence, b sentence)
 
 
-def _cluster(found: np.ndarray, gap_a: int, gap_b: int) -> list[np.ndarray]:
+def _split(group: list[_Seed], axis: int, gap: int) -> list[list[_Seed]]:
+    # Seeds are a handful per pair: plain lists beat numpy's per-call overhead here.
+    ordered = sorted(group, key=itemgetter(axis))
+    parts: list[list[_Seed]] = []
+    start = 0
+    for k in range(1, len(ordered)):
+        if ordered[k][axis] - ordered[k - 1][axis] > gap + 1:
+            parts.append(ordered[start:k])
+            start = k
+    parts.append(ordered[start:])
+    return parts
+
+
+def _cluster(found: list[_Seed], gap_a: int, gap_b: int) -> list[list[_Seed]]:
     """Groups of seeds within the gaps of each other in both texts (split until stable)."""
     groups = [found]
     while True:
@@ -102,15 +186,14 @@ def _cluster(found: np.ndarray, gap_a: int, gap_b: int) -> list[np.ndarray]:
 
 
 def _fragment_vectors(vectors: Space, f: Fragment) -> tuple[np.ndarray, np.ndarray]:
-    va = np.asarray(vectors.a[f.a_lo : f.a_hi + 1].sum(axis=0)).ravel()
-    vb = np.asarray(vectors.b[f.b_lo : f.b_hi + 1].sum(axis=0)).ravel()
-    return va, vb
+    """Summed tf-isf vectors of the two fragments, each over its own text's stems."""
+    return vectors.a.sum_rows(f.a_lo, f.a_hi), vectors.b.sum_rows(f.b_lo, f.b_hi)
 
 
 def fragment_cosine(vectors: Space, f: Fragment) -> float:
     va, vb = _fragment_vectors(vectors, f)
     denom = float(np.linalg.norm(va) * np.linalg.norm(vb))
-    return float(va @ vb) / denom if denom > 0 else 0.0
+    return float(va[vectors.a.common] @ vb[vectors.b.common]) / denom if denom > 0 else 0.0
 
 
 def fragment_containment(vectors: Space, f: Fragment) -> float:
@@ -121,7 +204,8 @@ def fragment_containment(vectors: Space, f: Fragment) -> float:
     """
     va, vb = _fragment_vectors(vectors, f)
     total = float(vb.sum())
-    return float(vb[va > 0].sum()) / total if total > 0 else 0.0
+    found = vb[vectors.b.common][va[vectors.a.common] > 0]
+    return float(found.sum()) / total if total > 0 else 0.0
 
 
 Validate = Callable[[Space, Fragment], float]
@@ -131,18 +215,24 @@ def extend(
     found: np.ndarray, gaps: tuple[int, int], vectors: Space, validate: Validate, threshold: float
 ) -> list[Fragment]:
     """Clusters of seeds whose whole fragments are similar; a failing cluster is retried with smaller gaps."""
-    out: list[Fragment] = []
     if len(found) == 0:
-        return out
+        return []
+    return _extend([(int(a), int(b)) for a, b in found.tolist()], gaps, vectors, validate, threshold)
+
+
+def _extend(
+    found: list[_Seed], gaps: tuple[int, int], vectors: Space, validate: Validate, threshold: float
+) -> list[Fragment]:
+    out: list[Fragment] = []
     gap_a, gap_b = gaps
     for group in _cluster(found, gap_a, gap_b):
-        (a_lo, b_lo), (a_hi, b_hi) = group.min(axis=0), group.max(axis=0)
-        f = Fragment(int(a_lo), int(a_hi), int(b_lo), int(b_hi), 0.0, len(group))
+        a_side, b_side = [s[0] for s in group], [s[1] for s in group]
+        f = Fragment(min(a_side), max(a_side), min(b_side), max(b_side), 0.0, len(group))
         score = validate(vectors, f)
         if score >= threshold:
             out.append(Fragment(f.a_lo, f.a_hi, f.b_lo, f.b_hi, score, f.seeds))
         elif len(group) > 1 and (gap_a > 0 or gap_b > 0):
-            out.extend(extend(group, (max(gap_a - 1, 0), max(gap_b - 1, 0)), vectors, validate, threshold))
+            out.extend(_extend(group, (max(gap_a - 1, 0), max(gap_b - 1, 0)), vectors, validate, threshold))
     return out
 
 

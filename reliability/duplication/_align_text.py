@@ -28,15 +28,21 @@ _STEMMER = Stemmer.Stemmer("english")
 class Prepared:
     """Per-document work of the aligner, reusable when one document is aligned against many.
 
-    Arrays are indexed by word token (``word_*``), by content term (``term_*``) or by sentence (``sent_*``).
+    Arrays are indexed by word token (``word_*``), by distinct content stem (``vocab``, ``df``), by (sentence, stem)
+    entry (``entry_*``, sorted by sentence then stem) or by sentence (``sent_*``). The entries are the document's
+    sentence-term matrix in compressed rows: the pair's tf-isf vectors are weights on them (see :mod:`._align_sentences`).
     """
 
     text: str
     word_start: np.ndarray  # char offset of each word token
     word_end: np.ndarray
     word_hash: np.ndarray  # uint64 hash of the lowercased word (for verbatim checks)
-    term_hash: np.ndarray  # uint64 hash of each content stem
-    term_sent: np.ndarray  # sentence index of each content stem
+    vocab: np.ndarray  # sorted uint64 hashes of the distinct content stems
+    df: np.ndarray  # sentences holding each stem of ``vocab``
+    entry_sent: np.ndarray  # sentence of each entry
+    entry_term: np.ndarray  # index into ``vocab`` of each entry
+    entry_tf: np.ndarray  # occurrences of the stem in the sentence (float64)
+    sent_ptr: np.ndarray  # entries of sentence s are sent_ptr[s]:sent_ptr[s + 1]
     sent_start: np.ndarray  # char span of each sentence, trailing punctuation included
     sent_end: np.ndarray
 
@@ -102,6 +108,26 @@ def _merge_short(sent: np.ndarray, content: np.ndarray, min_terms: int) -> np.nd
     return np.unique(target, return_inverse=True)[1][sent]
 
 
+@dataclass(frozen=True)
+class _Entries:
+    vocab: np.ndarray
+    df: np.ndarray
+    sent: np.ndarray
+    term: np.ndarray
+    tf: np.ndarray
+    ptr: np.ndarray
+
+
+def _entries(term_hash: np.ndarray, term_sent: np.ndarray, n_sentences: int) -> _Entries:
+    """Distinct (sentence, stem) entries with their counts, sorted by sentence then stem."""
+    vocab, term = np.unique(term_hash, return_inverse=True)
+    keys, tf = np.unique(term_sent.astype(np.int64) * max(len(vocab), 1) + term, return_counts=True)
+    sent, term = np.divmod(keys, max(len(vocab), 1))
+    ptr = np.searchsorted(sent, np.arange(n_sentences + 1))
+    df = np.bincount(term, minlength=len(vocab))
+    return _Entries(vocab, df, sent, term, tf.astype(np.float64), ptr)
+
+
 def prepare_text(text: str, min_sentence_terms: int, max_sentence_words: int) -> Prepared:
     """Tokenise, split into sentences, drop stopwords, stem."""
     matches = list(_WORD.finditer(text))
@@ -117,13 +143,18 @@ def prepare_text(text: str, min_sentence_terms: int, max_sentence_words: int) ->
     np.minimum.at(sent_start, sent, starts)
     np.maximum.at(sent_end, sent, ends)
     sent_end = np.fromiter((extend_over_punct(text, int(e)) for e in sent_end), dtype=np.int64, count=n)
+    entries = _entries(_hashes(stems), sent[content], n)
     return Prepared(
         text=text,
         word_start=starts,
         word_end=ends,
         word_hash=_hashes(words),
-        term_hash=_hashes(stems),
-        term_sent=sent[content],
+        vocab=entries.vocab,
+        df=entries.df,
+        entry_sent=entries.sent,
+        entry_term=entries.term,
+        entry_tf=entries.tf,
+        sent_ptr=entries.ptr,
         sent_start=sent_start,
         sent_end=sent_end,
     )

@@ -167,7 +167,7 @@ def _summary_fragments(pair: _Pair) -> list[Fragment]:
 
 def _summary_extent(pair: _Pair, f: Fragment) -> tuple[int, int]:
     """Source range of a summary, widened to every source sentence the summary draws on, wherever it is."""
-    best = pair.sim.cosine_matrix[:, f.b_lo : f.b_hi + 1].max(axis=1).toarray().ravel()
+    best = pair.sim.best_cosine(f.b_lo, f.b_hi)
     related = np.flatnonzero(best >= pair.params.summary_extend_cosine)
     if len(related) == 0:
         return pair.a.span(f.a_lo, f.a_hi)
