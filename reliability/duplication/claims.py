@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping, Sequence
@@ -72,6 +72,21 @@ class Sentence:
     positions: Mapping[str, tuple[int, ...]]  # term -> word indices inside the sentence
 
 
+@dataclass(frozen=True)
+class ClaimText:
+    """Per-document work of the claim pass (see :func:`prepare_claims`); a pair combines two of them.
+
+    Whether a term is a name, and how rare it is, is decided over *both* texts of a pair, so each text keeps
+    the counts that decision adds up rather than the decision itself.
+    """
+
+    sentences: tuple[Sentence, ...]
+    rarity: Mapping[str, float]  # weight of each term by general-English rarity (its rarest word form here)
+    inside: Mapping[str, int]  # occurrences of each term not opening a sentence
+    capital: Mapping[str, int]  # ... of which capitalised
+    sentence_count: Mapping[str, int]  # sentences holding each term
+
+
 @lru_cache(maxsize=4)
 def _stemmer(language: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer({"en": "english"}.get(language, language))
@@ -82,50 +97,70 @@ def _zipf(word: str, language: str) -> float:
     return zipf_frequency(word, language)
 
 
-class _Terms:
-    """Word -> canonical stem (synonyms folded) and its rarity weight; None for function words."""
+class _Lexicon:
+    """Word -> (canonical stem with synonyms folded, rarity weight), or None for function words; memoised.
+
+    The same few thousand word forms recur in every article of a batch, and looking each up (Zipf frequency,
+    stemming) is most of the claim pass's cost.
+    """
+
+    _MAX_MEMO = 500_000  # distinct word forms remembered (a bound on memory for huge, varied batches)
 
     def __init__(self, params: ClaimParams) -> None:
         self._p = params
-        self.max_topic_sentences = params.max_topic_sentences
         self._stem = _stemmer(params.language)
         self._syn = {self._stem.stemWord(w): self._stem.stemWord(c) for w, c in params.synonyms.items()}
-        self.rarity: dict[str, float] = {}
-        self._capital: dict[str, int] = defaultdict(int)
-        self._inside: dict[str, int] = defaultdict(int)
+        self._memo: dict[str, tuple[str, float] | None] = {}
 
-    def is_name(self, term: str) -> bool:
-        """Mostly capitalised inside sentences: a person, place or organisation, i.e. the story's cast, not a claim."""
-        return self._inside[term] > 0 and self._capital[term] >= 0.6 * self._inside[term]
+    def term(self, word: str) -> tuple[str, float] | None:
+        try:
+            return self._memo[word]
+        except KeyError:
+            if len(self._memo) >= self._MAX_MEMO:
+                self._memo.clear()
+            found = self._memo[word] = self._lookup(word)
+            return found
 
-    def of_sentence(self, words: list[str]) -> dict[str, tuple[int, ...]]:
-        found: dict[str, tuple[int, ...]] = {}
-        for k, word in enumerate(words):
-            t = self.term(word)
-            if t is None:
-                continue
-            found[t] = found.get(t, ()) + (k,)
-            if k:  # the first word of a sentence is capitalised whatever it is
-                self._inside[t] += 1
-                self._capital[t] += word[0].isupper()
-        return found
-
-    def term(self, word: str) -> str | None:
+    def _lookup(self, word: str) -> tuple[str, float] | None:
         w = word.lower()
         z = _zipf(w, self._p.language)
         if z > self._p.max_zipf or len(w) < 3:
             return None
         stem = self._stem.stemWord(w)
-        term = self._syn.get(stem, stem)
         span = max(1e-6, self._p.max_zipf - self._p.rare_zipf)
-        weight = min(1.0, max(self._p.min_rarity, (self._p.max_zipf - z) / span))
-        # A folded group keeps the weight of its rarest member seen, so "jets" does not outweigh "aircraft".
-        self.rarity[term] = max(self.rarity.get(term, 0.0), weight)
-        return term
+        return self._syn.get(stem, stem), min(1.0, max(self._p.min_rarity, (self._p.max_zipf - z) / span))
 
 
-def sentences(text: str, terms: _Terms, max_words: int) -> list[Sentence]:
-    """Sentences of ``text`` with their content terms; offsets index ``text``."""
+class _Counts:
+    """What :class:`ClaimText` records about terms, gathered sentence by sentence."""
+
+    def __init__(self) -> None:
+        self.rarity: dict[str, float] = {}
+        self.inside: dict[str, int] = defaultdict(int)
+        self.capital: dict[str, int] = defaultdict(int)
+        self.sentences: dict[str, int] = defaultdict(int)
+
+    def of_sentence(self, words: list[str], lexicon: _Lexicon) -> dict[str, tuple[int, ...]]:
+        found: dict[str, tuple[int, ...]] = {}
+        for k, word in enumerate(words):
+            hit = lexicon.term(word)
+            if hit is None:
+                continue
+            t, weight = hit
+            found[t] = found.get(t, ()) + (k,)
+            # A folded group keeps the weight of its rarest member seen, so "jets" does not outweigh "aircraft".
+            self.rarity[t] = max(self.rarity.get(t, 0.0), weight)
+            if k:  # the first word of a sentence is capitalised whatever it is
+                self.inside[t] += 1
+                self.capital[t] += word[0].isupper()
+        for t in found:
+            self.sentences[t] += 1
+        return found
+
+
+def _sentences(text: str, lexicon: _Lexicon, max_words: int) -> ClaimText:
+    """Sentences of ``text`` with their content terms (offsets index ``text``), and the counts of those terms."""
+    counts = _Counts()
     out: list[Sentence] = []
     start = 0
     for m in [*_BOUNDARY.finditer(text), None]:
@@ -136,33 +171,74 @@ def sentences(text: str, terms: _Terms, max_words: int) -> list[Sentence]:
         words = _WORD.findall(chunk)
         if words and len(words) <= max_words:
             lead = len(chunk) - len(chunk.lstrip())
-            positions = terms.of_sentence(words)
+            positions = counts.of_sentence(words, lexicon)
             out.append(Sentence(start + lead, end, frozenset(positions), positions))
         start = m.end() if m else len(text)
-    return out
+    return ClaimText(tuple(out), counts.rarity, dict(counts.inside), dict(counts.capital), dict(counts.sentences))
 
 
-def _weights(a: Sequence[Sentence], b: Sequence[Sentence], terms: _Terms) -> dict[str, float]:
+class _Preparer:
+    """Claim preparation under one :class:`ClaimParams`, with the texts it prepared lately (bounded LRU)."""
+
+    def __init__(self, params: ClaimParams, size: int) -> None:
+        self.params = params
+        self.lexicon = _Lexicon(params)
+        self._size = size
+        self._done: OrderedDict[str, ClaimText] = OrderedDict()
+
+    def __call__(self, text: str) -> ClaimText:
+        hit = self._done.get(text)
+        if hit is not None:
+            self._done.move_to_end(text)
+            return hit
+        prepared = self._done[text] = _sentences(text, self.lexicon, self.params.max_sentence_words)
+        if len(self._done) > self._size:
+            self._done.popitem(last=False)
+        return prepared
+
+
+# Preparers by the id of their params object (ClaimParams holds a dict, so it cannot be a dict key itself). An entry
+# holds its params, so the id cannot be reused while the entry lives; the identity check guards the rest.
+_PREPARERS: OrderedDict[int, _Preparer] = OrderedDict()
+_MAX_PREPARERS = 4
+# Texts whose claim preparation is kept per params: a batch's candidate pairs are sorted by their first document,
+# so a text meets its partners close together and a few thousand recent texts catch nearly every repeat.
+_CACHED_TEXTS = 2048
+
+
+def _preparer(params: ClaimParams) -> _Preparer:
+    found = _PREPARERS.get(id(params))
+    if found is None or found.params is not params:
+        found = _PREPARERS[id(params)] = _Preparer(params, _CACHED_TEXTS)
+        if len(_PREPARERS) > _MAX_PREPARERS:
+            _PREPARERS.popitem(last=False)
+    _PREPARERS.move_to_end(id(params))
+    return found
+
+
+def prepare_claims(text: str, params: ClaimParams) -> ClaimText:
+    """Sentences and term counts of ``text``; cached, since one article meets many candidates in a batch."""
+    return _preparer(params)(text)
+
+
+def _weights(a: ClaimText, b: ClaimText, p: ClaimParams) -> dict[str, float]:
     """Rarity x inverse sentence frequency over the pair: topic words of both articles weigh little."""
-    sf_a, sf_b = _sentence_counts(a), _sentence_counts(b)
-    n = len(a) + len(b)
+    n = len(a.sentences) + len(b.sentences)
     scale = math.log(max(n, 3))
     weights = {}
-    for t in sf_a.keys() | sf_b.keys():
-        ca, cb = sf_a.get(t, 0), sf_b.get(t, 0)
+    for t in a.sentence_count.keys() | b.sentence_count.keys():
+        ca, cb = a.sentence_count.get(t, 0), b.sentence_count.get(t, 0)
         # A word both articles keep coming back to is what they are about, however rare in general English.
-        topic = min(ca, cb) > terms.max_topic_sentences or terms.is_name(t)
+        topic = min(ca, cb) > p.max_topic_sentences or _is_name(a, b, t)
         isf = max(0.0, math.log(n / (ca + cb))) / scale
-        weights[t] = 0.0 if topic else terms.rarity[t] * isf
+        weights[t] = 0.0 if topic else max(a.rarity.get(t, 0.0), b.rarity.get(t, 0.0)) * isf
     return weights
 
 
-def _sentence_counts(sents: Sequence[Sentence]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for s in sents:
-        for t in s.terms:
-            counts[t] += 1
-    return counts
+def _is_name(a: ClaimText, b: ClaimText, term: str) -> bool:
+    """Mostly capitalised inside sentences: a person, place or organisation, i.e. the story's cast, not a claim."""
+    inside = a.inside.get(term, 0) + b.inside.get(term, 0)
+    return inside > 0 and a.capital.get(term, 0) + b.capital.get(term, 0) >= 0.6 * inside
 
 
 @dataclass(frozen=True)
@@ -228,20 +304,22 @@ def claim_passages(a_text: str, b_text: str, params: ClaimParams) -> list[Passag
     """Reworded claims shared by two articles, as ``paraphrase`` passages (one sentence pair each, one-to-one)."""
     if not params.enabled:
         return []
-    terms = _Terms(params)
-    a = sentences(a_text, terms, params.max_sentence_words)
-    b = sentences(b_text, terms, params.max_sentence_words)
-    if not a or not b:
+    return claim_passages_prepared(prepare_claims(a_text, params), prepare_claims(b_text, params), params)
+
+
+def claim_passages_prepared(a: ClaimText, b: ClaimText, params: ClaimParams) -> list[Passage]:
+    """:func:`claim_passages` on texts already passed through :func:`prepare_claims` (with the same params)."""
+    if not params.enabled or not a.sentences or not b.sentences:
         return []
-    w = _weights(a, b, terms)
+    w = _weights(a, b, params)
     used_a: set[int] = set()
     used_b: set[int] = set()
     out: list[Passage] = []
-    for r in sorted(scored_pairs(a, b, w, params), key=lambda r: -r.score):
+    for r in sorted(scored_pairs(a.sentences, b.sentences, w, params), key=lambda r: -r.score):
         if r.i in used_a or r.j in used_b:
             continue
         used_a.add(r.i)
         used_b.add(r.j)
-        sa, sb = a[r.i], b[r.j]
+        sa, sb = a.sentences[r.i], b.sentences[r.j]
         out.append(Passage(sa.start, sa.end, sb.start, sb.end, "paraphrase", round(r.similarity, 4), claim=True))
     return sorted(out, key=lambda p: (p.b_start, p.a_start))
