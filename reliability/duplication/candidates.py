@@ -154,10 +154,14 @@ def windowed_signatures(hash_arrays: Sequence[np.ndarray], block: int, scheme: S
     blocks = grouped_signatures(np.concatenate(hash_arrays), starts, scheme)
     filled = n_blocks > 0
     docs[filled] = np.minimum.reduceat(blocks, first_block[filled], axis=0)
-    pair = owners[:-1] == owners[1:]
-    lone = n_blocks[owners] == 1
-    windows = np.concatenate((np.minimum(blocks[:-1][pair], blocks[1:][pair]), blocks[lone]))
-    window_owners = np.concatenate((owners[:-1][pair], owners[lone]))
+    pair = np.flatnonzero(owners[:-1] == owners[1:])
+    lone = np.flatnonzero(n_blocks[owners] == 1)
+    # One (windows x num_perm) array filled in place: the block arrays of a 100k batch are hundreds of MB, and
+    # boolean-mask copies of them (then a concatenation) were the slowest part of signing.
+    windows = np.empty((len(pair) + len(lone), scheme.num_perm), dtype=np.uint32)
+    np.minimum(blocks[pair], blocks[pair + 1], out=windows[: len(pair)])
+    windows[len(pair) :] = blocks[lone]
+    window_owners = np.concatenate((owners[pair], owners[lone]))
     return ViewSignatures(docs, windows, window_owners)
 
 
@@ -252,33 +256,46 @@ def colliding_pairs(
 def _colliding_keys(keys: np.ndarray, owners: np.ndarray, max_bucket: int, min_hits: int) -> np.ndarray:
     """:func:`colliding_pairs` from band keys already computed."""
     bands = keys.shape[1]
+    n_rows = np.int64(max(1, len(keys)))
     found: list[np.ndarray] = []
     for band in range(bands):
-        found += _band_row_pairs(keys[:, band], owners, max_bucket)
+        found += [p[:, 0] * n_rows + p[:, 1] for p in _band_row_pairs(keys[:, band], owners, max_bucket)]
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    row_pairs = np.concatenate(found)
+    # Row pairs as one int64 each: np.unique on a flat array is several times faster than on (n, 2) rows.
+    encoded = np.concatenate(found)
     if min_hits > 1:
-        row_pairs, hits = np.unique(row_pairs, axis=0, return_counts=True)
-        row_pairs = row_pairs[hits >= min_hits]
-    pairs = np.sort(owners[row_pairs], axis=1)
+        encoded, hits = np.unique(encoded, return_counts=True)
+        encoded = encoded[hits >= min_hits]
+    pairs = np.sort(owners[np.stack((encoded // n_rows, encoded % n_rows), axis=1)], axis=1)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), dtype=np.int64)
+    if not len(pairs):
+        return np.empty((0, 2), dtype=np.int64)
+    n_docs = np.int64(int(owners.max()) + 1)
+    flat = np.unique(pairs[:, 0] * n_docs + pairs[:, 1])
+    return np.stack((flat // n_docs, flat % n_docs), axis=1)
 
 
 def _band_row_pairs(keys: np.ndarray, owners: np.ndarray, max_bucket: int) -> list[np.ndarray]:
-    """(row, row) index pairs sharing a bucket in one band, rows of one document excluded."""
+    """(row, row) index pairs (smaller row first) sharing a bucket in one band, rows of one document excluded.
+
+    Buckets are handled by size, all buckets of one size at once: with two rows per band a quarter of all rows
+    share a bucket with another, and a Python loop per bucket was the slowest part of a 10k batch.
+    """
     order = np.argsort(keys, kind="stable")
     k = keys[order]
     starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
     sizes = np.diff(np.append(starts, len(k)))
-    two = starts[sizes == 2]
-    out = [np.stack((order[two], order[two + 1]), axis=1)]
-    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-        members = order[start : start + size]
-        if size > max_bucket and len(np.unique(owners[members])) > max_bucket:
-            continue
-        out.append(np.array(list(combinations(sorted(members.tolist()), 2)), dtype=np.int64))
+    out = []
+    for size in np.unique(sizes[sizes >= 2]).tolist():
+        group_starts = starts[sizes == size]
+        if size > max_bucket:
+            group_starts = np.array([g for g in group_starts.tolist()
+                                     if len(np.unique(owners[order[g : g + size]])) <= max_bucket], dtype=np.int64)
+            if not len(group_starts):
+                continue
+        first, second = np.triu_indices(size, 1)
+        out.append(np.stack((order[group_starts[:, None] + first].ravel(), order[group_starts[:, None] + second].ravel()), axis=1))
     out = [np.sort(p, axis=1) for p in out if len(p)]
     return [p[owners[p[:, 0]] != owners[p[:, 1]]] for p in out]
 
