@@ -13,7 +13,7 @@ import re
 from re import _constants, _parser  # type: ignore[attr-defined]  # read-only use: LiteralGate
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain, compress
 from typing import Iterable, Mapping, Sequence
 
 # Tokens that end with a full stop but do not end a sentence ("Mr. Smith", "U.S. officials").
@@ -228,30 +228,34 @@ _NEWLINE = re.compile(r"\n")
 
 # Word starts, found once per text and shared by the signals: matching a lexicon only where a word begins
 # (and only where that word can begin a cue) is far cheaper than letting the regex engine try every offset.
-_WORD_RUN = re.compile(r"([^A-Za-z]*)([A-Za-z]+)")
+# Splitting on the words gives gap, word, gap, ..., gap: the pieces tile the text, so a word's offset is the
+# running length of the pieces before it (summed in C, not counted word by word in Python).
+_WORD_SPLIT = re.compile(r"([A-Za-z]+)")
 
 
 @dataclass(frozen=True)
 class WordIndex:
     """Where each word of a text starts: all words, capitalised words, and the starts of each lowercase form."""
 
-    offsets: tuple[int, ...]
-    capitalised: tuple[int, ...]
-    by_word: Mapping[str, tuple[int, ...]]
+    offsets: Sequence[int]
+    capitalised: Sequence[int]
+    by_word: Mapping[str, Sequence[int]]
 
 
 @lru_cache(maxsize=64)
 def word_index(text: str) -> WordIndex:
-    found = _WORD_RUN.findall(text)
-    offsets, position = [], 0
+    # Lowercasing the whole text at once keeps every offset unless it holds a character whose lowercase is
+    # longer or an ASCII letter ("İ", the Kelvin sign); lowered_for_gates is None then, and words are lowered
+    # one by one.
+    lowered = lowered_for_gates(text)
+    parts = _WORD_SPLIT.split(text if lowered is None else lowered)
+    words = parts[1::2] if lowered is not None else [w.lower() for w in parts[1::2]]
+    offsets = list(accumulate(map(len, parts)))[0:-1:2]
+    capitalised = list(compress(offsets, map(str.isupper, map(text.__getitem__, offsets))))
     by_word: dict[str, list[int]] = {}
-    for gap, word in found:
-        position += len(gap)
-        offsets.append(position)
-        by_word.setdefault(word.lower(), []).append(position)
-        position += len(word)
-    capitalised = tuple(o for o, (_, w) in zip(offsets, found) if w[0].isupper())
-    return WordIndex(tuple(offsets), capitalised, {w: tuple(v) for w, v in by_word.items()})
+    for word, offset in zip(words, offsets):
+        by_word.setdefault(word, []).append(offset)
+    return WordIndex(offsets, capitalised, by_word)
 
 
 @dataclass(frozen=True)
@@ -262,6 +266,12 @@ class Scanner:
     first_words: frozenset[str] | None
     anywhere: bool = False  # a free regular expression: it may start with a digit or a sign, so scan it all
     gate: "LiteralGate | None" = None  # for an ``anywhere`` scan: skip texts lacking the literals a match needs
+    # The opening of every match when it is a chain of words ("NATO Secretary General Jens Stoltenberg" before
+    # "said"). If the pattern fails at a word start where the chain matches, it fails at each later word of that
+    # chain after white space too: what follows a chain cannot tell where it began, and every end reachable from
+    # the later word is reachable from the first. Skipping those words makes a long run of capitalised words
+    # (a tag list, a title-case menu) one pass instead of one pass per word.
+    chain: re.Pattern[str] | None = None
 
     def finditer(self, text: str, *, capitalised: bool = False) -> list[re.Match[str]]:
         """Non-overlapping matches, left to right; ``capitalised`` tries only words starting in uppercase."""
@@ -278,15 +288,18 @@ class Scanner:
             if capitalised:
                 candidates = [o for o in candidates if text[o].isupper()]
         out: list[re.Match[str]] = []
-        last_end = 0
+        last_end = chain_end = 0
         match = self.pattern.match
         for offset in candidates:
-            if offset < last_end:
+            if offset < last_end or offset < chain_end and text[offset - 1].isspace():
                 continue
             m = match(text, offset)
             if m is not None and m.end() > m.start():
                 out.append(m)
                 last_end = m.end()
+            elif m is None and self.chain is not None:
+                found = self.chain.match(text, offset)
+                chain_end = found.end() if found is not None else chain_end
         return out
 
 

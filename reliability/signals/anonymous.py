@@ -21,7 +21,10 @@ NAME = "anonymous_framing"
 # A run of capitalised words, as names of people and organisations are written ("NATO Secretary General Jens
 # Stoltenberg", "France Presse"); lowercase particles allowed inside ("Ursula von der Leyen").
 # A full stop stays inside a word ("U.S", "J.") but never ends one, so "Ramstein. He said" is two sentences.
-_WORD = r"(?:[A-Z]\.|[A-Z](?:[\w’'-]|\.(?=\w))*)"
+# A word is taken whole (possessive "*+"): white space or the pattern's end follows every word, and a word cut
+# short would be followed by a letter, a mark or a full stop, so giving characters back never helps. Without
+# it, each failed try backtracked through every character of a run of capitalised words.
+_WORD = r"(?:[A-Z]\.|[A-Z](?:[\w’'-]|\.(?=\w))*+)"
 _NAME = rf"{_WORD}(?:\s+(?:{_WORD}|de|van|von|der|al|bin|la|le|da|du))*"
 # A lowercase head that keeps an organisation the speaker ("the France Presse agency reported").
 _ORG_HEAD = (
@@ -46,7 +49,8 @@ def build_cues(lexicon: Mapping[str, object]) -> Cues:
     verbs = alternation(verb_list)
     vague, passive = _vague_scanners(lexicon, aux, verbs)
     named = (
-        Scanner(re.compile(rf"(?<![\w’'-])(?P<name>{_NAME}){_ORG_HEAD}\s+{aux}{verbs}\b"), None),
+        Scanner(re.compile(rf"(?<![\w’'-])(?P<name>{_NAME}){_ORG_HEAD}\s+{aux}{verbs}\b"), None,
+                chain=re.compile(rf"(?<![\w’'-]){_NAME}")),
         Scanner(re.compile(rf"[Aa]ccording\s+to\s+(?:the\s+)?(?:[a-z-]+\s+){{0,3}}?(?P<name>{_NAME})"),
                 _words("according")),
         *phrase_scanners(strings(lexicon, "named_only_patterns"), flags=0),
