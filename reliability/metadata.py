@@ -29,6 +29,9 @@ _DATE_PATTERNS = [
     ),
     re.compile(rf"\b(?P<d>[0-3]?\d)\s+(?P<mon>{_MONTH})\s+(?P<y>(?:19|20)\d\d)", re.I),
 ]
+# Every date pattern above holds a year. A search for one is a fast scan (it starts with a digit), where each
+# date pattern is tried at every position: most head lines hold no year and need no more.
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _DATE_LINE = re.compile(r"^\s*(?:date|published|posted|updated|dated)\s*:?\s*", re.I)
 _BYLINE = re.compile(
     # A short prefix before a separator is allowed: "10/14/2025 / By Ethan Huff", "Opinion | By Jane Doe".
@@ -86,6 +89,8 @@ def _to_iso(m: re.Match[str]) -> str | None:
 def find_date(text: str, start: int = 0, end: int | None = None) -> tuple[str, tuple[int, int]] | None:
     """First parseable date in ``text[start:end]`` as (ISO string, span)."""
     segment = text[start:end]
+    if _YEAR.search(segment) is None:
+        return None
     best: tuple[int, re.Match[str]] | None = None
     for pattern in _DATE_PATTERNS:
         m = pattern.search(segment)
