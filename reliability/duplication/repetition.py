@@ -20,6 +20,8 @@ from .minhash import TOKEN, TokenHasher, combine
 # A segment ends at a line break or after sentence punctuation followed by a space.
 _SEGMENT_END = re.compile(r"\n|(?<=[.!?…])[\"”’»)]?\s+")
 _K = 3
+_TOKEN_SPLIT = re.compile(f"({TOKEN.pattern})")
+_MATCH_START = re.Match.start
 # A 3-gram found in more segments than this is a stock phrase or menu item, not evidence of a repeated block.
 _MAX_COPIES = 8
 
@@ -37,11 +39,10 @@ def find_repetitions(
     """Repetitions in ``text``; ``shingles`` (the document's word 3-gram hashes) lets the quick test reuse work."""
     if shingles is not None and not has_repeated_run(shingles, max(1, min_words - _K + 1)):
         return []
-    matches = list(TOKEN.finditer(text))
-    if len(matches) < 2 * min_words:
+    words, spans = _token_spans(text)
+    if len(words) < 2 * min_words:
         return []
-    spans = np.array([m.span() for m in matches], dtype=np.int64)
-    hashes = (hasher or TokenHasher())([m.group().casefold() for m in matches])
+    hashes = (hasher or TokenHasher())(list(map(str.casefold, words)))
     segment = _segment_of_token(text, spans)
     found = _repeated(doc_id, segment, spans, hashes, min_words, min_overlap)
     return _merge_adjacent([r for r in found if min(r.first[1] - r.first[0], r.second[1] - r.second[0]) >= min_chars])
@@ -59,8 +60,24 @@ def has_repeated_run(shingles: np.ndarray, run: int) -> bool:
     return bool((window >= run).any())
 
 
+def _token_spans(text: str) -> tuple[list[str], np.ndarray]:
+    """The words of ``text`` (as :data:`.minhash.TOKEN` finds them) and their (start, end) offsets.
+
+    Offsets come from the lengths of the pieces ``re.split`` returns (C-speed ``map(len, ...)`` and a cumulative
+    sum) rather than a ``Match.span()`` call per word: the same spans, in a fraction of the time.
+    """
+    parts = _TOKEN_SPLIT.split(text)  # gap, word, gap, word, ..., gap
+    words = parts[1::2]
+    if not words:
+        return words, np.empty((0, 2), dtype=np.int64)
+    ends = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+    word_end = ends[1::2]
+    word_start = word_end - np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    return words, np.stack((word_start, word_end), axis=1)
+
+
 def _segment_of_token(text: str, spans: np.ndarray) -> np.ndarray:
-    cuts = np.fromiter((m.start() for m in _SEGMENT_END.finditer(text)), dtype=np.int64)
+    cuts = np.fromiter(map(_MATCH_START, _SEGMENT_END.finditer(text)), dtype=np.int64)
     return np.searchsorted(cuts, spans[:, 0], side="right")
 
 
