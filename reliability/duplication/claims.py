@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Mapping, Sequence
 
 import Stemmer
@@ -69,7 +69,16 @@ class Sentence:
     start: int
     end: int
     terms: frozenset[str]
-    positions: Mapping[str, tuple[int, ...]]  # term -> word indices inside the sentence
+    word_terms: tuple[str | None, ...]  # the term of each word of the sentence, None for function words
+
+    @cached_property
+    def positions(self) -> Mapping[str, tuple[int, ...]]:
+        """Term -> word indices inside the sentence (needed only for the few sentence pairs that come close)."""
+        found: dict[str, list[int]] = defaultdict(list)
+        for k, t in enumerate(self.word_terms):
+            if t is not None:
+                found[t].append(k)
+        return {t: tuple(ks) for t, ks in found.items()}
 
 
 @dataclass(frozen=True)
@@ -112,14 +121,15 @@ class _Lexicon:
         self._syn = {self._stem.stemWord(w): self._stem.stemWord(c) for w, c in params.synonyms.items()}
         self._memo: dict[str, tuple[str, float] | None] = {}
 
-    def term(self, word: str) -> tuple[str, float] | None:
-        try:
-            return self._memo[word]
-        except KeyError:
-            if len(self._memo) >= self._MAX_MEMO:
-                self._memo.clear()
-            found = self._memo[word] = self._lookup(word)
-            return found
+    def terms(self, words: set[str]) -> Mapping[str, tuple[str, float] | None]:
+        """The lexicon as a mapping that holds at least ``words`` (looked up now if new)."""
+        new = [w for w in words if w not in self._memo]
+        if len(self._memo) + len(new) > self._MAX_MEMO:
+            self._memo.clear()
+            new = words
+        for word in new:
+            self._memo[word] = self._lookup(word)
+        return self._memo
 
     def _lookup(self, word: str) -> tuple[str, float] | None:
         w = word.lower()
@@ -131,37 +141,9 @@ class _Lexicon:
         return self._syn.get(stem, stem), min(1.0, max(self._p.min_rarity, (self._p.max_zipf - z) / span))
 
 
-class _Counts:
-    """What :class:`ClaimText` records about terms, gathered sentence by sentence."""
-
-    def __init__(self) -> None:
-        self.rarity: dict[str, float] = {}
-        self.inside: dict[str, int] = defaultdict(int)
-        self.capital: dict[str, int] = defaultdict(int)
-        self.sentences: dict[str, int] = defaultdict(int)
-
-    def of_sentence(self, words: list[str], lexicon: _Lexicon) -> dict[str, tuple[int, ...]]:
-        found: dict[str, tuple[int, ...]] = {}
-        for k, word in enumerate(words):
-            hit = lexicon.term(word)
-            if hit is None:
-                continue
-            t, weight = hit
-            found[t] = found.get(t, ()) + (k,)
-            # A folded group keeps the weight of its rarest member seen, so "jets" does not outweigh "aircraft".
-            self.rarity[t] = max(self.rarity.get(t, 0.0), weight)
-            if k:  # the first word of a sentence is capitalised whatever it is
-                self.inside[t] += 1
-                self.capital[t] += word[0].isupper()
-        for t in found:
-            self.sentences[t] += 1
-        return found
-
-
-def _sentences(text: str, lexicon: _Lexicon, max_words: int) -> ClaimText:
-    """Sentences of ``text`` with their content terms (offsets index ``text``), and the counts of those terms."""
-    counts = _Counts()
-    out: list[Sentence] = []
+def _chunks(text: str, max_words: int) -> list[tuple[int, int, list[str]]]:
+    """(start, end, words) of each sentence of ``text`` that may hold a claim; offsets index ``text``."""
+    out: list[tuple[int, int, list[str]]] = []
     start = 0
     for m in [*_BOUNDARY.finditer(text), None]:
         end = m.start() + len(m.group().rstrip()) if m else len(text)
@@ -170,11 +152,47 @@ def _sentences(text: str, lexicon: _Lexicon, max_words: int) -> ClaimText:
         chunk = text[start:end]
         words = _WORD.findall(chunk)
         if words and len(words) <= max_words:
-            lead = len(chunk) - len(chunk.lstrip())
-            positions = counts.of_sentence(words, lexicon)
-            out.append(Sentence(start + lead, end, frozenset(positions), positions))
+            out.append((start + len(chunk) - len(chunk.lstrip()), end, words))
         start = m.end() if m else len(text)
-    return ClaimText(tuple(out), counts.rarity, dict(counts.inside), dict(counts.capital), dict(counts.sentences))
+    return out
+
+
+def _sentences(text: str, lexicon: _Lexicon, max_words: int) -> ClaimText:
+    """Sentences of ``text`` with their content terms, and the counts of those terms."""
+    chunks = _chunks(text, max_words)
+    seen = {w for _, _, words in chunks for w in words}
+    lookup = lexicon.terms(seen)
+    out: list[Sentence] = []
+    inside: list[str] = []  # word forms not opening a sentence (the first word is capitalised whatever it is)
+    in_sentences: list[str] = []  # each term once per sentence holding it
+    for start, end, words in chunks:
+        word_terms = tuple(hit[0] if (hit := lookup[w]) is not None else None for w in words)
+        terms = frozenset(word_terms)
+        terms = terms - {None} if None in terms else terms
+        out.append(Sentence(start, end, terms, word_terms))  # type: ignore[arg-type]
+        in_sentences.extend(terms)
+        inside.extend(words[1:])
+    rarity, inside_terms, capital = _term_counts(lookup, seen, Counter(inside))
+    return ClaimText(tuple(out), rarity, inside_terms, capital, dict(Counter(in_sentences)))
+
+
+def _term_counts(
+    lookup: Mapping[str, tuple[str, float] | None], seen: set[str], inside: Counter[str]
+) -> tuple[dict[str, float], dict[str, int], dict[str, int]]:
+    """Rarity, inside and capitalised counts by term, from the counts by word form."""
+    rarity: dict[str, float] = {}
+    for word in seen:
+        if (hit := lookup[word]) is not None:
+            # A folded group keeps the weight of its rarest member seen, so "jets" does not outweigh "aircraft".
+            rarity[hit[0]] = max(rarity.get(hit[0], 0.0), hit[1])
+    by_term: dict[str, int] = defaultdict(int)
+    capital: dict[str, int] = defaultdict(int)
+    for word, n in inside.items():
+        if (hit := lookup[word]) is not None:
+            by_term[hit[0]] += n
+            if word[0].isupper():
+                capital[hit[0]] += n
+    return rarity, dict(by_term), dict(capital)
 
 
 class _Preparer:
