@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from ..model import Document, Evidence, Signal
 from . import SignalContext
@@ -29,7 +30,11 @@ def _build(ctx: SignalContext) -> Cues:
     # Several capitalised words in a row; _amid_lowercase then keeps those inside ordinary prose. Single
     # words in capitals are datelines ("FRANKFURT —") or acronyms.
     caps_word = r"[A-Z]{2,}(?:['’][A-Z]+)?"
-    shout = rf"\b(?:{caps_word}[ \t]+){{{max(run, 2) - 1},}}{caps_word}\b"
+    # "\b(?:{caps_word}[ \t]+){n,}{caps_word}\b" with the first word written out and its "\b" checked after its
+    # first capital: a pattern opening with a character class is scanned in C for that class, one opening with
+    # "\b" is tried at every position.
+    first = r"[A-Z](?<!\w[A-Z])[A-Z]+(?:['’][A-Z]+)?[ \t]+"
+    shout = rf"{first}(?:{caps_word}[ \t]+){{{max(run, 2) - 2},}}{caps_word}\b"
     return Cues(tuple(phrase_scanners(strings(lexicon, "phrases"))), re.compile(shout))
 
 
@@ -43,7 +48,7 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     text = doc.text
     hype = "Hype phrase: frames the news instead of reporting it"
     hits = [(m.start(), m.end(), hype) for scanner in cues.phrases for m in scanner.finditer(text)]
-    shouting = [m for m in cues.shouting.finditer(text) if _amid_lowercase(text, m)]
+    shouting = _amid_lowercase(text, cues.shouting.finditer(text))
     hits += [(m.start(), m.end(), "Shouting in capital letters") for m in shouting]
     exclaims = list(_EXCLAIM.finditer(text))
     if len(exclaims) >= int(params.get("min_exclamations", 2)):
@@ -54,13 +59,31 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     return Signal(NAME, round(value, 4), evidence, _summary(evidence), {"cues": len(hits)})
 
 
-def _amid_lowercase(text: str, m: re.Match[str]) -> bool:
-    """Capitals inside ordinary prose; a line mostly in capitals is a heading, a form or a letterhead."""
-    start = text.rfind("\n", 0, m.start()) + 1
-    end = text.find("\n", m.end())
-    line = text[start : end if end >= 0 else len(text)]
-    letters = sum(c.isalpha() for c in line)
-    return sum(c.isupper() for c in line) < 0.3 * max(letters, 1)
+def _amid_lowercase(text: str, matches: Iterable[re.Match[str]]) -> list[re.Match[str]]:
+    """The runs of capitals inside ordinary prose; a line mostly in capitals is a heading, a form or a letterhead."""
+    prose: dict[int, bool] = {}  # line start -> verdict: a line in capitals holds many runs, counted once
+    out = []
+    for m in matches:
+        start = text.rfind("\n", 0, m.start()) + 1
+        if start not in prose:
+            end = text.find("\n", m.end())
+            letters, upper = _letters_and_capitals(text[start : end if end >= 0 else len(text)])
+            prose[start] = upper < 0.3 * max(letters, 1)
+        if prose[start]:
+            out.append(m)
+    return out
+
+
+_ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
+_ASCII_CAPITALS = bytes(range(ord("A"), ord("Z") + 1))
+
+
+def _letters_and_capitals(line: str) -> tuple[int, int]:
+    """How many characters of ``line`` are letters (str.isalpha) and capitals (str.isupper)."""
+    if line.isascii():  # the usual case: deleting the letters in C counts them (isalpha is [A-Za-z] in ASCII)
+        raw = line.encode("ascii")
+        return len(raw) - len(raw.translate(None, _ASCII_LETTERS)), len(raw) - len(raw.translate(None, _ASCII_CAPITALS))
+    return sum(map(str.isalpha, line)), sum(map(str.isupper, line))
 
 
 def _without_overlaps(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
