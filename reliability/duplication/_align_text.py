@@ -22,6 +22,7 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+|\n[ \t\r\f\v]*
 _HEADING_BREAK = re.compile(r"(?m)^(?=[^\n]{1,60}$)[^\n]*[^\s.!?,;:][ \t]*\n(?=[ \t]*[A-Z\u201c\"])")
 _TRAILING_PUNCT = ".!?;:,\"'\u201d\u2019)]"
 _STEMMER = Stemmer.Stemmer("english")
+_START = re.Match.start
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,9 +75,38 @@ def extend_over_punct(text: str, end: int) -> int:
     return end
 
 
-def _hashes(words: list[str]) -> np.ndarray:
-    unique = {w: xxhash.xxh64_intdigest(w.encode("utf-8")) for w in set(words)}
-    return np.fromiter((unique[w] for w in words), dtype=np.uint64, count=len(words))
+class _WordTable:
+    """Hashes of word forms and of their stems, remembered across documents.
+
+    A batch of news keeps using the same few tens of thousands of word forms; looking each up once instead of
+    stemming and hashing it in every article is most of what preparing a document costs.
+    """
+
+    _MAX_WORDS = 500_000  # word forms remembered (a bound on memory for huge, varied batches)
+
+    def __init__(self) -> None:
+        self.word_hash: dict[str, int] = {}
+        self.stem_hash: dict[str, int] = {}  # content words only
+
+    def hashes(self, words: list[str], content: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(hash of each word, hash of the stem of each content word)."""
+        new = [w for w in set(words) if w not in self.word_hash]
+        if len(self.word_hash) + len(new) > self._MAX_WORDS:
+            self.word_hash.clear()
+            self.stem_hash.clear()
+            new = list(set(words))
+        self.word_hash.update(zip(new, map(_xxh64, map(str.encode, new))))
+        new_content = [w for w in new if w not in STOPWORDS]
+        stems = _STEMMER.stemWords(new_content)
+        self.stem_hash.update(zip(new_content, map(_xxh64, map(str.encode, stems))))
+        return (
+            np.fromiter(map(self.word_hash.__getitem__, words), dtype=np.uint64, count=len(words)),
+            np.fromiter(map(self.stem_hash.__getitem__, content), dtype=np.uint64, count=len(content)),
+        )
+
+
+_xxh64 = xxhash.xxh64_intdigest
+_WORDS = _WordTable()
 
 
 def _sentence_ids(text: str, starts: np.ndarray, max_words: int) -> np.ndarray:
@@ -130,25 +160,28 @@ def _entries(term_hash: np.ndarray, term_sent: np.ndarray, n_sentences: int) -> 
 
 def prepare_text(text: str, min_sentence_terms: int, max_sentence_words: int) -> Prepared:
     """Tokenise, split into sentences, drop stopwords, stem."""
-    matches = list(_WORD.finditer(text))
-    starts = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
-    ends = np.fromiter((m.end() for m in matches), dtype=np.int64, count=len(matches))
-    words = [m.group().lower().replace("\u2019", "'") for m in matches]
-    content = np.fromiter((w not in STOPWORDS for w in words), dtype=bool, count=len(words))
+    raw = _WORD.findall(text)
+    starts = np.fromiter(map(_START, _WORD.finditer(text)), dtype=np.int64, count=len(raw))
+    ends = starts + np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
+    words = [w.lower() for w in raw]
+    if "\u2019" in text:
+        words = [w.replace("\u2019", "'") for w in words]
+    is_content = [w not in STOPWORDS for w in words]
+    content = np.array(is_content, dtype=bool)
     sent = _merge_short(_sentence_ids(text, starts, max_sentence_words), content, min_sentence_terms)
-    stems = _STEMMER.stemWords([w for w, c in zip(words, content) if c])
+    word_hash, term_hash = _WORDS.hashes(words, [w for w, c in zip(words, is_content) if c])
     n = int(sent.max()) + 1 if len(sent) else 0
     sent_start = np.full(n, len(text), dtype=np.int64)
     sent_end = np.zeros(n, dtype=np.int64)
     np.minimum.at(sent_start, sent, starts)
     np.maximum.at(sent_end, sent, ends)
-    sent_end = np.fromiter((extend_over_punct(text, int(e)) for e in sent_end), dtype=np.int64, count=n)
-    entries = _entries(_hashes(stems), sent[content], n)
+    sent_end = np.fromiter((extend_over_punct(text, e) for e in sent_end.tolist()), dtype=np.int64, count=n)
+    entries = _entries(term_hash, sent[content], n)
     return Prepared(
         text=text,
         word_start=starts,
         word_end=ends,
-        word_hash=_hashes(words),
+        word_hash=word_hash,
         vocab=entries.vocab,
         df=entries.df,
         entry_sent=entries.sent,
