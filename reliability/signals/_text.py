@@ -22,8 +22,10 @@ _ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u u.s.a d.c a.m p.m i.e e.g""".split()
 )
 # A candidate sentence end: terminal punctuation, optional closing quote/bracket, then white space.
-_END = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s)|\n\s*\n|\n(?=\s*\S)")
-_END_WRAPPED = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s)|\n\s*\n")
+# Written as one character class and then the branches it opens ("[.!?…]+…|\n\s*\n|\n(?=\s*\S)"): a pattern that
+# opens with a class is scanned in C for it, an alternation of repeats is tried at every position.
+_END = re.compile(r"[.!?…\n](?:(?<=[.!?…])[.!?…]*[”’\"')\]]*(?=\s)|(?<=\n)\s*\n|(?<=\n)(?=\s*\S))")
+_END_WRAPPED = re.compile(r"[.!?…\n](?:(?<=[.!?…])[.!?…]*[”’\"')\]]*(?=\s)|(?<=\n)\s*\n)")
 _TOKEN_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
