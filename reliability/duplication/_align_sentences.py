@@ -17,10 +17,9 @@ import scipy.sparse as sp
 
 from ._align_text import Prepared
 
-# Sentence pairs are scored with dense matrices (fast for news-length texts) unless the pair is so large that
-# dense products would cost more than this many multiply-adds or cells; then sparse ones (see _products).
-_DENSE_MAX_FLOPS = 50_000_000
-_DENSE_MAX_CELLS = 4_000_000
+# Sentence pairs are scored on a dense grid of (a sentence, b sentence) cells (numpy, no per-call overhead of
+# scipy.sparse, which dominated for news-length texts) unless two very long texts would need more cells than this.
+_MAX_GRID = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -117,13 +116,21 @@ def _shared_entries(side: Side) -> _Shared:
     return _Shared(doc.entry_sent[keep], term[keep], unit, doc.n_sentences)
 
 
-def _dense_products(a: _Shared, b: _Shared, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    ma, mb = np.zeros((a.n_sentences, n_terms)), np.zeros((b.n_sentences, n_terms))
-    ma[a.sent, a.term] = a.unit
-    mb[b.sent, b.term] = b.unit
-    shared = (ma > 0).astype(np.float64) @ (mb > 0).astype(np.float64).T
-    rows, cols = np.nonzero(shared)
-    return rows, cols, (ma @ mb.T)[rows, cols], shared[rows, cols]
+def _joined_products(a: _Shared, b: _Shared, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Products by joining the two sides' entries on their stems, summed into a dense grid of sentence pairs."""
+    oa, ob = np.argsort(a.term, kind="stable"), np.argsort(b.term, kind="stable")
+    ta = a.term[oa]
+    per_term_b = np.bincount(b.term, minlength=n_terms)
+    reps = per_term_b[ta]  # b entries each a entry meets
+    ia = np.repeat(np.arange(len(ta)), reps)
+    within = np.arange(len(ia)) - np.repeat(np.cumsum(reps) - reps, reps)
+    ib = np.repeat((np.cumsum(per_term_b) - per_term_b)[ta], reps) + within
+    cell = a.sent[oa][ia] * b.n_sentences + b.sent[ob][ib]
+    n_cells = a.n_sentences * b.n_sentences
+    shared = np.bincount(cell, minlength=n_cells)
+    cosine = np.bincount(cell, weights=a.unit[oa][ia] * b.unit[ob][ib], minlength=n_cells)
+    pairs = np.flatnonzero(shared)
+    return pairs // b.n_sentences, pairs % b.n_sentences, cosine[pairs], shared[pairs].astype(np.float64)
 
 
 def _sparse_products(a: _Shared, b: _Shared, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -137,9 +144,8 @@ def _sparse_products(a: _Shared, b: _Shared, n_terms: int) -> tuple[np.ndarray, 
 
 def _products(a: _Shared, b: _Shared, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(a sentence, b sentence, cosine, shared stems) of every sentence pair sharing a stem."""
-    cells = a.n_sentences * b.n_sentences + (a.n_sentences + b.n_sentences) * n_terms
-    if cells <= _DENSE_MAX_CELLS and a.n_sentences * b.n_sentences * n_terms <= _DENSE_MAX_FLOPS:
-        return _dense_products(a, b, n_terms)
+    if a.n_sentences * b.n_sentences <= _MAX_GRID:
+        return _joined_products(a, b, n_terms)
     return _sparse_products(a, b, n_terms)
 
 
