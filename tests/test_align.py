@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reliability.config import load_config
-from reliability.duplication.align import AlignParams, align, align_prepared, prepare
+from reliability.duplication import _align_sentences, _align_text
+from reliability.duplication.align import AlignParams, Prepared, align, align_prepared, prepare
 
 PAN = Path("/work/shared/eval/pan13-train")
 
@@ -275,3 +278,71 @@ def test_subheadings_and_blank_lines_end_sentences_but_wrapped_lines_do_not() ->
         "Russian aircraft over Ukraine.",
         "Diplomats said the decision was final",
     ]
+
+
+@pytest.mark.skipif(not PAN.is_dir(), reason="PAN13 training corpus not available")
+@pytest.mark.parametrize(
+    "folder, susp, src",
+    [
+        ("03-random-obfuscation", "suspicious-document00006.txt", "source-document00560.txt"),
+        ("05-summary-obfuscation", "suspicious-document00008.txt", "source-document00305.txt"),
+    ],
+)
+def test_very_long_pairs_align_as_short_ones_do(folder: str, susp: str, src: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two very long texts are scored with sparse matrices instead of a grid of all sentence pairs: same passages.
+    source, suspicious, _ = _pan_case(folder, susp, src)
+    on_grid = align(source, suspicious)
+    assert on_grid
+    monkeypatch.setattr(_align_sentences, "_MAX_GRID", 0)
+    assert align(source, suspicious) == on_grid
+
+
+def test_sentence_cosine_and_dice_are_the_textbook_tf_isf_ones() -> None:
+    pa, pb = prepare(PORT_STORY), prepare(REWORDED_STORY)
+    sim = _align_sentences.similarities(_align_sentences.space(pa, pb))
+    bags = [_bags(pa), _bags(pb)]
+    n = pa.n_sentences + pb.n_sentences
+    df = {t: sum(t in bag for side in bags for bag in side) for side in bags for bag in side for t in bag}
+    vec = [[{t: tf * math.log(n / df[t]) for t, tf in bag.items()} for bag in side] for side in bags]
+    expected = {}
+    for i, va in enumerate(vec[0]):
+        for j, vb in enumerate(vec[1]):
+            shared = [t for t in va if t in vb and va[t] > 0 and vb[t] > 0]
+            if shared:
+                dot = sum(va[t] * vb[t] for t in shared)
+                cosine = dot / math.sqrt(sum(x * x for x in va.values()) * sum(x * x for x in vb.values()))
+                sizes = sum(x > 0 for x in va.values()) + sum(x > 0 for x in vb.values())
+                expected[i, j] = (cosine, 2 * len(shared) / sizes)
+    got = {(int(i), int(j)): (c, d) for i, j, c, d in zip(sim.rows, sim.cols, sim.cosine, sim.dice)}
+    assert got.keys() == expected.keys() and len(got) > 10
+    for key, (cosine, dice) in expected.items():
+        assert got[key] == pytest.approx((cosine, dice), rel=1e-9)
+
+
+def _bags(p: Prepared) -> list[dict[int, float]]:
+    """Stem counts of each sentence, read from the prepared entries."""
+    bags: list[dict[int, float]] = [{} for _ in range(p.n_sentences)]
+    for s, t, tf in zip(p.entry_sent.tolist(), p.entry_term.tolist(), p.entry_tf.tolist()):
+        bags[s][int(p.vocab[t])] = tf
+    return bags
+
+
+def test_a_document_prepared_once_aligns_against_many_as_if_fresh() -> None:
+    # The duplication stage prepares each article once per batch and reuses it for every candidate pair.
+    port = prepare(PORT_STORY)
+    for other in (COPYING_STORY, REWORDED_STORY, NATO_SUMMIT, NATO_EXERCISE, PORT_STORY):
+        assert align_prepared(port, prepare(other)) == align(PORT_STORY, other)
+        assert align_prepared(prepare(other), port) == align(other, PORT_STORY)
+
+
+def test_preparation_does_not_depend_on_which_words_were_seen_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Word hashes are remembered across documents; a table forgetting them (memory bound) gives the same arrays.
+    fresh = prepare(REWORDED_STORY)
+    monkeypatch.setattr(_align_text._WordTable, "_MAX_WORDS", 5)
+    forgetful = _align_text._WordTable()
+    monkeypatch.setattr(_align_text, "_WORDS", forgetful)
+    prepare(PORT_STORY)
+    again = prepare(REWORDED_STORY)
+    assert len(forgetful.word_hash) < 200  # it did forget
+    for name in ("word_hash", "vocab", "df", "entry_sent", "entry_term", "entry_tf", "sent_ptr", "sent_start"):
+        assert np.array_equal(getattr(fresh, name), getattr(again, name)), name

@@ -10,7 +10,14 @@ import pytest
 
 from reliability.config import load_config
 from reliability.duplication import find_duplicates
-from reliability.duplication.claims import ClaimParams, claim_passages
+from reliability.duplication.claims import (
+    ClaimParams,
+    _is_name,
+    _Lexicon,
+    claim_passages,
+    claim_passages_prepared,
+    prepare_claims,
+)
 from reliability.ingest import ingest
 from reliability.model import Document
 
@@ -111,3 +118,37 @@ def test_batch_of_same_story_articles_has_no_match() -> None:
     docs = [Document(name, _text(name)) for pair in SAME_STORY for name in pair]
     result = find_duplicates(docs, CONFIG)
     assert result.matches == ()
+
+
+def test_an_article_prepared_once_finds_the_same_claims_against_every_partner() -> None:
+    # A batch prepares each article once for the claim pass; reusing it must not leak one pair's counts into another.
+    names = ["storm_warning", "storm_harbour", "rates_decision", "rates_households", "quake_rescue"]
+    texts = {n: _text(n) for n in names}
+    fresh = {(x, y): claim_passages(texts[x], texts[y], PARAMS) for x in names for y in names if x != y}
+    prepared = {n: prepare_claims(texts[n], PARAMS) for n in names}
+    for (x, y), expected in fresh.items():
+        assert claim_passages_prepared(prepared[x], prepared[y], PARAMS) == expected
+    assert fresh["storm_warning", "storm_harbour"]  # the pair that shares a claim still does
+
+
+def test_a_name_is_decided_over_both_articles() -> None:
+    # "Harbour" is capitalised in one article only (a place name there); over the pair it is mostly lower case,
+    # so it still counts as a claim word. Per-article counts must add up, not be decided per article.
+    a = prepare_claims("The Harbour office said on Monday that the Harbour gates would close.", PARAMS)
+    b = prepare_claims("Crews said the harbour wall and the harbour gates and the harbour bridge were hit by waves.", PARAMS)
+    term = next(t for t in a.inside if t.startswith("harbour"))
+    assert a.capital[term] == a.inside[term] == 2
+    assert b.capital.get(term, 0) == 0 and b.inside[term] == 3
+    assert not _is_name(a, b, term) and _is_name(a, a, term)
+
+
+def test_claims_do_not_depend_on_which_words_were_looked_up_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Word lookups are remembered across articles; a lexicon that keeps forgetting (memory bound) finds the same.
+    a, b = _text("storm_warning"), _text("storm_harbour")
+    expected = claim_passages(a, b, PARAMS)
+    monkeypatch.setattr(_Lexicon, "_MAX_MEMO", 10)
+    forgetful = replace(PARAMS)  # a new params object gets a new lexicon and cache
+    assert claim_passages(_text("quake_rescue"), _text("quake_buildings"), forgetful) == claim_passages(
+        _text("quake_rescue"), _text("quake_buildings"), PARAMS
+    )
+    assert claim_passages(a, b, forgetful) == expected
