@@ -93,7 +93,7 @@ class ClaimText:
     rarity: Mapping[str, float]  # weight of each term by general-English rarity (its rarest word form here)
     inside: Mapping[str, int]  # occurrences of each term not opening a sentence
     capital: Mapping[str, int]  # ... of which capitalised
-    sentence_count: Mapping[str, int]  # sentences holding each term
+    where: Mapping[str, tuple[int, ...]]  # indices of the sentences holding each term
 
 
 @lru_cache(maxsize=4)
@@ -164,16 +164,17 @@ def _sentences(text: str, lexicon: _Lexicon, max_words: int) -> ClaimText:
     lookup = lexicon.terms(seen)
     out: list[Sentence] = []
     inside: list[str] = []  # word forms not opening a sentence (the first word is capitalised whatever it is)
-    in_sentences: list[str] = []  # each term once per sentence holding it
+    where: dict[str, list[int]] = defaultdict(list)
     for start, end, words in chunks:
         word_terms = tuple(hit[0] if (hit := lookup[w]) is not None else None for w in words)
         terms = frozenset(word_terms)
         terms = terms - {None} if None in terms else terms
         out.append(Sentence(start, end, terms, word_terms))  # type: ignore[arg-type]
-        in_sentences.extend(terms)
+        for t in terms:
+            where[t].append(len(out) - 1)
         inside.extend(words[1:])
     rarity, inside_terms, capital = _term_counts(lookup, seen, Counter(inside))
-    return ClaimText(tuple(out), rarity, inside_terms, capital, dict(Counter(in_sentences)))
+    return ClaimText(tuple(out), rarity, inside_terms, capital, {t: tuple(ss) for t, ss in where.items()})
 
 
 def _term_counts(
@@ -239,18 +240,27 @@ def prepare_claims(text: str, params: ClaimParams) -> ClaimText:
     return _preparer(params)(text)
 
 
-def _weights(a: ClaimText, b: ClaimText, p: ClaimParams) -> dict[str, float]:
-    """Rarity x inverse sentence frequency over the pair: topic words of both articles weigh little."""
-    n = len(a.sentences) + len(b.sentences)
-    scale = math.log(max(n, 3))
-    weights = {}
-    for t in a.sentence_count.keys() | b.sentence_count.keys():
-        ca, cb = a.sentence_count.get(t, 0), b.sentence_count.get(t, 0)
+class _Weights(dict[str, float]):
+    """Rarity x inverse sentence frequency over the pair: topic words of both articles weigh little.
+
+    Computed per term when first asked for: a pair compares the terms its articles share, and the other terms
+    only of the few sentence pairs that come close.
+    """
+
+    def __init__(self, a: ClaimText, b: ClaimText, p: ClaimParams) -> None:
+        super().__init__()
+        self._a, self._b, self._p = a, b, p
+        self._n = len(a.sentences) + len(b.sentences)
+        self._scale = math.log(max(self._n, 3))
+
+    def __missing__(self, t: str) -> float:
+        a, b = self._a, self._b
+        ca, cb = len(a.where.get(t, ())), len(b.where.get(t, ()))
         # A word both articles keep coming back to is what they are about, however rare in general English.
-        topic = min(ca, cb) > p.max_topic_sentences or _is_name(a, b, t)
-        isf = max(0.0, math.log(n / (ca + cb))) / scale
-        weights[t] = 0.0 if topic else max(a.rarity.get(t, 0.0), b.rarity.get(t, 0.0)) * isf
-    return weights
+        topic = min(ca, cb) > self._p.max_topic_sentences or _is_name(a, b, t)
+        isf = max(0.0, math.log(self._n / (ca + cb))) / self._scale
+        weight = self[t] = 0.0 if topic else max(a.rarity.get(t, 0.0), b.rarity.get(t, 0.0)) * isf
+        return weight
 
 
 def _is_name(a: ClaimText, b: ClaimText, term: str) -> bool:
@@ -298,24 +308,19 @@ def _orders(xs: Sequence[int], ys: Sequence[int], window: int) -> set[bool]:
     return {y > x for x in xs for y in ys if 0 < abs(y - x) <= window}
 
 
-def scored_pairs(a: Sequence[Sentence], b: Sequence[Sentence], w: Mapping[str, float], p: ClaimParams) -> list[_Scored]:
-    """Sentence pairs sharing at least ``min_shared`` weighty terms, scored (an inverted index avoids all pairs)."""
-    where: dict[str, list[int]] = defaultdict(list)
-    for j, s in enumerate(b):
-        for t in s.terms:
-            if w[t] >= p.min_term_weight:
-                where[t].append(j)
-    out: list[_Scored] = []
-    for i, s in enumerate(a):
-        hits: dict[int, int] = defaultdict(int)
-        for t in s.terms:
-            if w[t] >= p.min_term_weight:
-                for j in where.get(t, ()):
-                    hits[j] += 1
-        for j, k in hits.items():
-            if k >= p.min_shared and (r := _score(a, b, i, j, w, p)):
-                out.append(r)
-    return out
+def scored_pairs(a: ClaimText, b: ClaimText, w: Mapping[str, float], p: ClaimParams) -> list[_Scored]:
+    """Sentence pairs sharing at least ``min_shared`` weighty terms, scored (inverted indexes avoid all pairs)."""
+    hits: dict[tuple[int, int], int] = defaultdict(int)
+    for t in a.where.keys() & b.where.keys():
+        if w[t] >= p.min_term_weight:
+            for i in a.where[t]:
+                for j in b.where[t]:
+                    hits[i, j] += 1
+    return [
+        r
+        for (i, j), k in hits.items()
+        if k >= p.min_shared and (r := _score(a.sentences, b.sentences, i, j, w, p)) is not None
+    ]
 
 
 def claim_passages(a_text: str, b_text: str, params: ClaimParams) -> list[Passage]:
@@ -329,11 +334,12 @@ def claim_passages_prepared(a: ClaimText, b: ClaimText, params: ClaimParams) -> 
     """:func:`claim_passages` on texts already passed through :func:`prepare_claims` (with the same params)."""
     if not params.enabled or not a.sentences or not b.sentences:
         return []
-    w = _weights(a, b, params)
+    w = _Weights(a, b, params)
     used_a: set[int] = set()
     used_b: set[int] = set()
     out: list[Passage] = []
-    for r in sorted(scored_pairs(a.sentences, b.sentences, w, params), key=lambda r: -r.score):
+    # Ties are broken by position, so the result does not depend on the order sets happen to iterate in.
+    for r in sorted(scored_pairs(a, b, w, params), key=lambda r: (-r.score, r.i, r.j)):
         if r.i in used_a or r.j in used_b:
             continue
         used_a.add(r.i)
