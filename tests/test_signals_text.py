@@ -1,4 +1,5 @@
-"""LiteralGate (reliability/signals/_text.py): a prefilter may only skip texts the regex cannot match."""
+"""Prefilters in reliability/signals/_text.py: a LiteralGate may only skip texts the regex cannot match, and a
+regex tried only at the words its matches can start with (regex_first_words) finds what a full scan finds."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reliability.signals._text import LiteralGate, compile_phrases, lowered_for_gates
+from reliability.signals import SignalContext
+from reliability.signals._text import LiteralGate, Scanner, compile_phrases, lowered_for_gates, regex_first_words
 
 COUNTER = compile_phrases([r"re:\b\d+(?:[.,]\d+)?\s?[KkMm]?\s+(?:views|shares|reads)\b", r"re:\b(?:views|shares):\s*\d+"])
 CREDIT = re.compile(r"(?i:reporter|correspondent|staff writer) (?i:for|at) (?P<name>(?:The )?[A-Z][\w&.-]*)")
@@ -61,9 +63,9 @@ def _configured_gated_patterns(config) -> list[re.Pattern[str]]:  # type: ignore
     for name in ("anonymous_framing", "sensational_framing", "self_praise"):
         lexicon = config.lexicon(name)
         for key in ("weasel_phrases", "named_only_patterns", "phrases"):
-            patterns += [s.pattern for s in phrase_scanners(strings(lexicon, key)) if s.anywhere]
+            patterns += [s.pattern for s in phrase_scanners(strings(lexicon, key)) if s.gate is not None]
     for table in config.lexicon("page_junk").get("inline", {}).values():
-        patterns += [s.pattern for s in phrase_scanners(strings(table, "cues")) if s.anywhere]
+        patterns += [s.pattern for s in phrase_scanners(strings(table, "cues")) if s.gate is not None]
     return patterns
 
 
@@ -81,3 +83,77 @@ def test_configured_gates_pass_every_seed_and_fixture_their_regex_matches(config
                 matched += 1
                 assert gate.may_match(text, lowered_for_gates(text)), (pattern.pattern, text[:80])
     assert matched  # the check is not vacuous: some seed or fixture does carry a gated cue
+
+
+def test_first_words_of_weasel_regexes() -> None:
+    pattern = compile_phrases([r"re:it\s+(?:is|was|has\s+(?:long\s+)?been)\s+(?:widely\s+)?(?:believed|thought)",
+                               r"re:(?:is|are|was|were)\s+(?:said|believed)\s+to\s+(?:be|have)"])
+    assert regex_first_words(pattern) == {"it", "is", "are", "was", "were"}
+
+
+def test_first_words_follow_optional_parts_and_punctuation() -> None:
+    reading = compile_phrases([r"re:(?:estimated\s+)?read(?:ing)?\s+time:?\s*\d+", r"re:tags?:\s.{1,80}"])
+    assert regex_first_words(reading) == {"estimated", "read", "reading", "tag", "tags"}
+    # Only a non-letter ends a word: "(?:home|news)\s*[»›>/|]" may glue the arrow to the word, still a word end.
+    assert regex_first_words(compile_phrases([r"re:(?:home|news)\s*[»›>/|]\s*\w+"])) == {"home", "news"}
+
+
+def test_first_words_unknown_when_a_match_may_start_or_run_on_otherwise() -> None:
+    assert regex_first_words(compile_phrases([r"re:\d+\s+comments?"])) is None  # starts with a digit
+    assert regex_first_words(compile_phrases([r"re:[a-z]+ing\s+news"])) is None  # unbounded letters
+    assert regex_first_words(compile_phrases([r"re:news\w*\s+desk"])) is None  # \w may go on with letters
+    assert regex_first_words(re.compile(r"(?<![\w-])views", re.I)) is None  # may end inside a longer word
+    assert regex_first_words(compile_phrases([r"re:(?:[A-Z]\S*\s+){1,3}quoted"], flags=0)) is None
+
+
+def _configured_word_start_scanners(config) -> list[Scanner]:  # type: ignore[no-untyped-def]
+    from reliability.signals import self_praise
+    from reliability.signals._text import phrase_scanners, strings
+
+    scanners = []
+    for name, key in (("anonymous_framing", "weasel_phrases"), ("sensational_framing", "phrases")):
+        scanners += phrase_scanners(strings(config.lexicon(name), key))
+    for table in config.lexicon("page_junk").get("inline", {}).values():
+        scanners += phrase_scanners(strings(table, "cues"))
+    scanners.append(self_praise._scanner(SignalContext(config)))
+    return [s for s in scanners if s is not None and s.scan_folded]
+
+
+def _full_scan(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text) if m.end() > m.start()]
+
+
+def test_configured_regex_cues_are_tried_at_their_first_words(config) -> None:  # type: ignore[no-untyped-def]
+    scanners = _configured_word_start_scanners(config)
+    assert len(scanners) >= 2  # the weasel regexes ("it is widely believed"), self-praise
+    text = ("Filed under: Politics\nIt is widely believed that the deal is said to be close, said one aide.\n"
+            "Share this story on Facebook. We are the #1 name, delivering accurate, independent news. Your trusted source for news.")
+    found = [m.span() for s in scanners for m in s.finditer(text)]
+    assert len(found) >= 4
+    assert found == [span for s in scanners for span in _full_scan(s.pattern, text)]
+
+
+def test_regex_cues_match_as_a_full_scan_on_seeds_and_fixtures(config, seed_texts) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    fixtures = Path(__file__).parent / "fixtures" / "articles"
+    texts = [*seed_texts.values(), *(p.read_text(encoding="utf-8") for p in sorted(fixtures.glob("*.txt")))]
+    for scanner in _configured_word_start_scanners(config):
+        for text in texts:
+            assert [m.span() for m in scanner.finditer(text)] == _full_scan(scanner.pattern, text), scanner.pattern.pattern[:60]
+
+
+_CUE_PARTS = st.sampled_from([
+    "it is widely believed", "It Was ", "is said to be", "were believed to have", "share this story on ", "Tags: ",
+    "filed under: ", "Home › News › ", "reading time: 3 min", "estimated read time 5", "Your trusted source for ",
+    "we’re the #1", "delivering accurate, independent news", "the real news", "views: 12", "follow us on ",
+    "ſaid", "\u212a", "ı", "İ", "’", "'", "-", " ", "\n", ".", ",", ":", "x", "A", "the", "is", "it", "was", "3",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CUE_PARTS, max_size=30))
+def test_word_start_scan_equals_full_scan(config, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
+    text = "".join(parts)
+    for scanner in _configured_word_start_scanners(config):
+        assert [m.span() for m in scanner.finditer(text)] == _full_scan(scanner.pattern, text), (scanner.pattern.pattern[:60], text)

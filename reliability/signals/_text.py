@@ -274,10 +274,13 @@ class Scanner:
     # the later word is reachable from the first. Skipping those words makes a long run of capitalised words
     # (a tag list, a title-case menu) one pass instead of one pass per word.
     chain: re.Pattern[str] | None = None
+    # ``first_words`` were read off a regular expression (:func:`regex_first_words`): they hold for texts whose
+    # letters re.IGNORECASE compares as ASCII, so a text with "ſ", "ı", "İ" or the Kelvin sign is scanned whole.
+    scan_folded: bool = False
 
     def finditer(self, text: str, *, capitalised: bool = False) -> list[re.Match[str]]:
         """Non-overlapping matches, left to right; ``capitalised`` tries only words starting in uppercase."""
-        if self.anywhere:
+        if self.anywhere or self.scan_folded and lowered_for_gates(text) is None:
             if self.gate is not None and not self.gate.may_match(text, lowered_for_gates(text)):
                 return []
             return [m for m in self.pattern.finditer(text) if m.end() > m.start()]
@@ -326,8 +329,138 @@ def phrase_scanners(phrases: Iterable[str], *, flags: int = re.IGNORECASE) -> li
     if regexes:
         pattern = compile_phrases(regexes, flags=flags)
         assert pattern is not None
-        out.append(Scanner(pattern, None, anywhere=True, gate=LiteralGate.of(pattern)))
+        out.append(regex_scanner(pattern))
     return out
+
+
+def regex_scanner(pattern: re.Pattern[str]) -> Scanner:
+    """A scanner for a free regex: tried at the word starts its matches can begin with when those can be read off
+    the regex (:func:`regex_first_words`), else at every position, behind its :class:`LiteralGate`."""
+    words = regex_first_words(pattern)
+    if words is None:
+        return Scanner(pattern, None, anywhere=True, gate=LiteralGate.of(pattern))
+    return Scanner(pattern, words, scan_folded=True, gate=LiteralGate.of(pattern))
+
+
+class _Unknown(Exception):
+    """The regex has a part :func:`regex_first_words` does not follow."""
+
+
+_MAX_FIRST_WORDS = 1000
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def regex_first_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    r"""The lowercase words a match of ``pattern`` can start with, or None when that cannot be told.
+
+    A word is a run of ASCII letters as :func:`word_index` finds them. Known only when every match starts with an
+    ASCII letter not preceded by one (``compile_phrases`` puts ``(?<![\w-])`` first) and the letters it starts
+    with end before something that is no ASCII letter: white space, a mark, ``(?![\w-])``. Then each match
+    starts at a word start whose word is in the set, and the regex need be tried only there. Assertions are
+    skipped (the set may grow, never shrink); a part that may or may not be a letter (``\w``, ``.``), or a
+    letter repeated without bound, gives None. For texts matched as ASCII (see :class:`Scanner` ``scan_folded``).
+    """
+    try:
+        items = list(_parser.parse(pattern.pattern, pattern.flags))
+        open_words, closed = _walk(items, {""}, bool(pattern.flags & re.IGNORECASE))
+    except (_Unknown, RecursionError):
+        return None
+    except Exception:  # the private parser changed shape: scan everywhere, same results
+        return None
+    if open_words or "" in closed or not closed:
+        return None  # a match may end inside a word, or start with something other than a letter
+    return frozenset(closed)
+
+
+def _walk(items: list[tuple[object, object]], open_words: set[str], fold: bool) -> tuple[set[str], set[str]]:
+    """Follow a parsed sequence from the words begun so far: (words still open, words ended by a non-letter)."""
+    closed: set[str] = set()
+    for op, av in items:
+        if not open_words:
+            break
+        open_words, ended = _step(op, av, open_words, fold)
+        closed |= ended
+        if len(open_words) + len(closed) > _MAX_FIRST_WORDS:
+            raise _Unknown
+    return open_words, closed
+
+
+def _step(op: object, av: object, open_words: set[str], fold: bool) -> tuple[set[str], set[str]]:
+    if op is _constants.LITERAL:
+        letters = _letters_of([(op, av)], fold)
+        return ({w + c for w in open_words for c in letters}, set()) if letters else (set(), open_words)
+    if op is _constants.IN:
+        letters = _letters_of(av, fold)  # type: ignore[arg-type]
+        return ({w + c for w in open_words for c in letters}, set()) if letters else (set(), open_words)
+    if op is _constants.SUBPATTERN:
+        _group, add, remove, sub = av  # type: ignore[misc]
+        return _walk(list(sub), open_words, (fold or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE)
+    if op is _constants.BRANCH:
+        still, closed = set(), set()
+        for branch in av[1]:  # type: ignore[index]
+            o, c = _walk(list(branch), set(open_words), fold)
+            still |= o
+            closed |= c
+        return still, closed
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT):
+        return _repeat(av, open_words, fold)  # type: ignore[arg-type]
+    if op is _constants.ASSERT_NOT and _is_not_word_ahead(av):
+        return set(), open_words  # "(?![\w-])": the next character is no letter, the word ends here
+    if op in (_constants.ASSERT, _constants.ASSERT_NOT, _constants.AT):
+        return open_words, set()  # zero width: following it only adds words
+    raise _Unknown
+
+
+def _repeat(av: tuple[int, int, object], open_words: set[str], fold: bool) -> tuple[set[str], set[str]]:
+    low, high, sub = av
+    still = set(open_words) if low == 0 else set()
+    closed: set[str] = set()
+    current = open_words
+    for count in range(1, min(high, 8) + 1):
+        current, ended = _walk(list(sub), set(current), fold)  # type: ignore[call-overload]
+        closed |= ended
+        if count >= low:
+            still |= current
+        if not current:
+            return still, closed
+    if high > 8:
+        raise _Unknown  # letters repeated more than a few times: too many words to list
+    return still, closed
+
+
+def _is_not_word_ahead(av: object) -> bool:
+    direction, sub = av  # type: ignore[misc]
+    items = list(sub)
+    return direction == 1 and len(items) == 1 and items[0][0] is _constants.IN and (
+        (_constants.CATEGORY, _constants.CATEGORY_WORD) in items[0][1])
+
+
+def _letters_of(members: list[tuple[object, object]], fold: bool) -> set[str]:
+    """The lowercase ASCII letters a character (class) matches: all of what it matches, or nothing of it."""
+    letters, others = set(), False
+    for op, av in members:
+        if op is _constants.LITERAL:
+            chars = [chr(av)]  # type: ignore[arg-type]
+        elif op is _constants.RANGE:
+            low, high = av  # type: ignore[misc]
+            if high - low > 0x3000:
+                raise _Unknown
+            chars = [chr(c) for c in range(low, high + 1)]
+        elif op is _constants.CATEGORY and av in (_constants.CATEGORY_SPACE, _constants.CATEGORY_DIGIT):
+            others = True
+            continue
+        else:
+            raise _Unknown  # \w, a negated class, ...
+        for c in chars:
+            if c in _ASCII_LETTERS:
+                letters.add(c.lower())
+            elif fold and _FOLDS_TO_ASCII.match(c):
+                raise _Unknown  # "ſ" matches "s" under re.IGNORECASE
+            else:
+                others = True
+    if letters and others:
+        raise _Unknown
+    return letters
 
 
 # Characters that re.IGNORECASE equates with an ASCII letter although str.lower() does not turn them into it

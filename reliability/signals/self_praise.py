@@ -7,16 +7,23 @@ from __future__ import annotations
 
 from ..model import Document, Evidence, Signal
 from . import SignalContext
-from ._text import compile_phrases, saturate, strings
+from ._text import Scanner, compile_phrases, regex_scanner, saturate, strings
 
 NAME = "self_praise"
 
 
+def _scanner(ctx: SignalContext) -> Scanner | None:
+    # One pattern for phrases and regexes alike (two scans could both claim overlapping text); it is tried only
+    # at the words its matches can start with ("your", "we", "delivering", ...).
+    pattern = compile_phrases(strings(ctx.config.lexicon(NAME), "phrases"))
+    return regex_scanner(pattern) if pattern else None
+
+
 def compute(doc: Document, ctx: SignalContext) -> Signal:
-    pattern = ctx.resource(f"{NAME}.cues", lambda: compile_phrases(strings(ctx.config.lexicon(NAME), "phrases")))
+    scanner = ctx.resource(f"{NAME}.scanner", lambda: _scanner(ctx))
     params = ctx.config.section("signals", NAME)
     text = doc.text
-    matches = list(pattern.finditer(text)) if pattern else []
+    matches = scanner.finditer(text) if scanner else []
     evidence = tuple(
         Evidence.of(text, m.start(), m.end(), "The outlet praises its own reliability; trust is earned by sourcing, not claimed")
         for m in matches
