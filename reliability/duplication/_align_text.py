@@ -22,7 +22,7 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+|\n[ \t\r\f\v]*
 _HEADING_BREAK = re.compile(r"(?m)^(?=[^\n]{1,60}$)[^\n]*[^\s.!?,;:][ \t]*\n(?=[ \t]*[A-Z\u201c\"])")
 _TRAILING_PUNCT = ".!?;:,\"'\u201d\u2019)]"
 _STEMMER = Stemmer.Stemmer("english")
-_START = re.Match.start
+_START, _GROUP = re.Match.start, re.Match.group
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,11 +90,11 @@ class _WordTable:
 
     def hashes(self, words: list[str], content: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(hash of each word, hash of the stem of each content word)."""
-        new = [w for w in set(words) if w not in self.word_hash]
+        new = set(words).difference(self.word_hash)
         if len(self.word_hash) + len(new) > self._MAX_WORDS:
             self.word_hash.clear()
             self.stem_hash.clear()
-            new = list(set(words))
+            new = set(words)
         self.word_hash.update(zip(new, map(_xxh64, map(str.encode, new))))
         new_content = [w for w in new if w not in STOPWORDS]
         stems = _STEMMER.stemWords(new_content)
@@ -125,17 +125,22 @@ def _merge_short(sent: np.ndarray, content: np.ndarray, min_terms: int) -> np.nd
     if len(sent) == 0:
         return sent
     n = int(sent.max()) + 1
-    counts = np.bincount(sent[content], minlength=n)
-    target = np.arange(n)
+    counts = np.bincount(sent[content], minlength=n).tolist()
+    target = list(range(n))
     pending: list[int] = []
+    held = 0  # content words of the pending sentences
     for s in range(n):
         pending.append(s)
-        if counts[pending].sum() >= min_terms:
-            target[pending] = s
-            pending = []
+        held += counts[s]
+        if held >= min_terms:
+            for q in pending:
+                target[q] = s
+            pending, held = [], 0
     if pending:
-        target[pending] = target[pending[0] - 1] if pending[0] > 0 else pending[-1]
-    return np.unique(target, return_inverse=True)[1][sent]
+        glue = target[pending[0] - 1] if pending[0] > 0 else pending[-1]
+        for q in pending:
+            target[q] = glue
+    return np.unique(np.array(target, dtype=np.int64), return_inverse=True)[1][sent]
 
 
 @dataclass(frozen=True)
@@ -160,8 +165,9 @@ def _entries(term_hash: np.ndarray, term_sent: np.ndarray, n_sentences: int) -> 
 
 def prepare_text(text: str, min_sentence_terms: int, max_sentence_words: int) -> Prepared:
     """Tokenise, split into sentences, drop stopwords, stem."""
-    raw = _WORD.findall(text)
-    starts = np.fromiter(map(_START, _WORD.finditer(text)), dtype=np.int64, count=len(raw))
+    matches = list(_WORD.finditer(text))
+    raw = list(map(_GROUP, matches))
+    starts = np.fromiter(map(_START, matches), dtype=np.int64, count=len(raw))
     ends = starts + np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
     words = [w.lower() for w in raw]
     if "\u2019" in text:
