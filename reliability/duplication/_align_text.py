@@ -13,6 +13,7 @@ import Stemmer
 import xxhash
 
 from ._align_stopwords import STOPWORDS
+from ._align_verbatim import ngram_hashes
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) plus whitespace, or at a blank line.
@@ -38,6 +39,7 @@ class Prepared:
     word_start: np.ndarray  # char offset of each word token
     word_end: np.ndarray
     word_hash: np.ndarray  # uint64 hash of the lowercased word (for verbatim checks)
+    trigram_hash: np.ndarray  # hash of the 3 words starting at each word (len(word_hash) - 2 of them)
     vocab: np.ndarray  # sorted uint64 hashes of the distinct content stems
     df: np.ndarray  # sentences holding each stem of ``vocab``
     entry_sent: np.ndarray  # sentence of each entry
@@ -188,6 +190,7 @@ def prepare_text(text: str, min_sentence_terms: int, max_sentence_words: int) ->
         word_start=starts,
         word_end=ends,
         word_hash=word_hash,
+        trigram_hash=ngram_hashes(word_hash, 3),
         vocab=entries.vocab,
         df=entries.df,
         entry_sent=entries.sent,

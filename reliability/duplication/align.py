@@ -34,7 +34,7 @@ from ..model import MatchKind, Passage
 from . import _align_sentences as sentences
 from ._align_sentences import Fragment, Similarity, Space
 from ._align_text import Prepared, prepare_text
-from ._align_verbatim import ngram_hashes, verbatim_runs
+from ._align_verbatim import verbatim_runs
 
 __all__ = ["AlignParams", "Prepared", "align", "align_prepared", "prepare"]
 
@@ -135,13 +135,25 @@ class _Pair:
 
 
 def _kind(pa: Prepared, pb: Prepared, a: tuple[int, int], b: tuple[int, int], containment: float) -> MatchKind:
-    ta = ngram_hashes(pa.word_hash[np.searchsorted(pa.word_start, a[0]) : np.searchsorted(pa.word_start, a[1])], 3)
-    tb = ngram_hashes(pb.word_hash[np.searchsorted(pb.word_start, b[0]) : np.searchsorted(pb.word_start, b[1])], 3)
+    ta, tb = _trigrams(pa, a), _trigrams(pb, b)
     if len(ta) == 0 or len(tb) == 0:
         return "paraphrase"
     # Both ways: a copied sentence inside a rewritten paragraph does not make the paragraph a copy.
-    contained = min(np.isin(ta, tb).mean(), np.isin(tb, ta).mean())
+    contained = min(_share_in(ta, tb), _share_in(tb, ta))
     return "copy" if contained >= containment else "paraphrase"
+
+
+def _trigrams(p: Prepared, span: tuple[int, int]) -> np.ndarray:
+    """Hashes of the word trigrams lying wholly inside the character range ``span``."""
+    lo, hi = np.searchsorted(p.word_start, span[0]), np.searchsorted(p.word_start, span[1])
+    return p.trigram_hash[lo : max(lo, hi - 2)]
+
+
+def _share_in(x: np.ndarray, y: np.ndarray) -> float:
+    """Share of the elements of ``x`` (with repeats) that occur in ``y``."""
+    ys = np.sort(y)
+    found = ys[np.minimum(np.searchsorted(ys, x), len(ys) - 1)] == x
+    return float(found.mean())
 
 
 def _normal_fragments(pair: _Pair) -> list[Fragment]:
