@@ -14,7 +14,7 @@ from re import _constants, _parser  # type: ignore[attr-defined]  # read-only us
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, compress
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, KeysView, Mapping, Sequence
 
 # Tokens that end with a full stop but do not end a sentence ("Mr. Smith", "U.S. officials").
 _ABBREVIATIONS = frozenset(
@@ -235,29 +235,44 @@ _NEWLINE = re.compile(r"\n")
 _WORD_SPLIT = re.compile(r"([A-Za-z]+)")
 
 
-@dataclass(frozen=True)
 class WordIndex:
-    """Where each word of a text starts: all words, capitalised words, and the starts of each lowercase form."""
+    """Where the words of a text start: all words, capitalised words, and the starts of a given lowercase word.
 
-    offsets: Sequence[int]
-    capitalised: Sequence[int]
-    by_word: Mapping[str, Sequence[int]]
+    Built with C-level passes only (split, running lengths, a dict of each word's last place); the starts of one
+    word are looked up when a lexicon asks for it, most words of a text never are.
+    """
+
+    def __init__(self, text: str) -> None:
+        # Lowercasing the whole text at once keeps every offset unless it holds a character whose lowercase is
+        # longer or an ASCII letter ("İ", the Kelvin sign); lowered_for_gates is None then, and words are lowered
+        # one by one.
+        lowered = lowered_for_gates(text)
+        parts = _WORD_SPLIT.split(text if lowered is None else lowered)
+        self._words = parts[1::2] if lowered is not None else [w.lower() for w in parts[1::2]]
+        self.offsets: list[int] = list(accumulate(map(len, parts)))[0:-1:2]
+        self.capitalised: list[int] = list(compress(self.offsets, map(str.isupper, map(text.__getitem__, self.offsets))))
+        self._last = dict(zip(self._words, range(len(self._words))))  # word -> index of its last use
+        self._starts: dict[str, list[int]] = {}
+
+    def words(self) -> KeysView[str]:
+        """The distinct lowercase words."""
+        return self._last.keys()
+
+    def starts(self, word: str) -> list[int]:
+        """Offsets of every use of ``word`` (lowercase; it must be one of :meth:`words`), in text order."""
+        found = self._starts.get(word)
+        if found is None:
+            find, last, i, found = self._words.index, self._last[word], -1, []
+            while i < last:
+                i = find(word, i + 1)
+                found.append(self.offsets[i])
+            self._starts[word] = found
+        return found
 
 
 @lru_cache(maxsize=64)
 def word_index(text: str) -> WordIndex:
-    # Lowercasing the whole text at once keeps every offset unless it holds a character whose lowercase is
-    # longer or an ASCII letter ("İ", the Kelvin sign); lowered_for_gates is None then, and words are lowered
-    # one by one.
-    lowered = lowered_for_gates(text)
-    parts = _WORD_SPLIT.split(text if lowered is None else lowered)
-    words = parts[1::2] if lowered is not None else [w.lower() for w in parts[1::2]]
-    offsets = list(accumulate(map(len, parts)))[0:-1:2]
-    capitalised = list(compress(offsets, map(str.isupper, map(text.__getitem__, offsets))))
-    by_word: dict[str, list[int]] = {}
-    for word, offset in zip(words, offsets):
-        by_word.setdefault(word, []).append(offset)
-    return WordIndex(offsets, capitalised, by_word)
+    return WordIndex(text)
 
 
 @dataclass(frozen=True)
@@ -288,8 +303,8 @@ class Scanner:
         if self.first_words is None:
             candidates: Iterable[int] = index.capitalised if capitalised else index.offsets
         else:
-            present = self.first_words & index.by_word.keys()
-            candidates = sorted(chain.from_iterable(index.by_word[w] for w in present))
+            present = self.first_words & index.words()
+            candidates = sorted(chain.from_iterable(map(index.starts, present)))
             if capitalised:
                 candidates = [o for o in candidates if text[o].isupper()]
         out: list[re.Match[str]] = []
