@@ -23,8 +23,8 @@ import math
 import re
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from typing import Any, Mapping, Sequence
+from functools import lru_cache
+from typing import Any, Mapping, NamedTuple, Sequence
 
 import Stemmer
 from wordfreq import zipf_frequency
@@ -64,16 +64,16 @@ class ClaimParams:
         return cls(**known, synonyms=synonyms)
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
+    """One sentence of an article and its terms (made on demand from a row of :class:`ClaimText`)."""
+
     start: int
     end: int
-    terms: frozenset[str]
+    terms: tuple[str, ...]  # distinct terms
     word_terms: tuple[str | None, ...]  # the term of each word of the sentence, None for function words
 
-    @cached_property
-    def positions(self) -> Mapping[str, tuple[int, ...]]:
-        """Term -> word indices inside the sentence (needed only for the few sentence pairs that come close)."""
+    def positions(self) -> dict[str, tuple[int, ...]]:
+        """Term -> word indices inside the sentence (asked only for the few sentence pairs that come close)."""
         found: dict[str, list[int]] = defaultdict(list)
         for k, t in enumerate(self.word_terms):
             if t is not None:
@@ -89,11 +89,21 @@ class ClaimText:
     the counts that decision adds up rather than the decision itself.
     """
 
-    sentences: tuple[Sentence, ...]
+    # The fields of each sentence as plain tuples of strings and ints. A batch keeps thousands of prepared articles;
+    # the garbage collector stops walking plain tuples of atomic values, while it walks every dataclass, named tuple
+    # and set again on each full collection (a quarter of the preparation time when they were Sentence objects).
+    rows: tuple[tuple[int, int, tuple[str, ...], tuple[str | None, ...]], ...]
     rarity: Mapping[str, float]  # weight of each term by general-English rarity (its rarest word form here)
     inside: Mapping[str, int]  # occurrences of each term not opening a sentence
     capital: Mapping[str, int]  # ... of which capitalised
     where: Mapping[str, tuple[int, ...]]  # indices of the sentences holding each term
+
+    @property
+    def n_sentences(self) -> int:
+        return len(self.rows)
+
+    def sentence(self, i: int) -> Sentence:
+        return Sentence(*self.rows[i])
 
 
 @lru_cache(maxsize=4)
@@ -101,13 +111,24 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer({"en": "english"}.get(language, language))
 
 
-@lru_cache(maxsize=200_000)
+# Zipf frequency by language and lowercased word. A plain dict of floats, not lru_cache: the garbage collector
+# skips dicts of atomic values but walks every link of an lru_cache, on each full collection.
+_ZIPF: dict[str, dict[str, float]] = defaultdict(dict)
+_MAX_ZIPF_WORDS = 500_000
+
+
 def _zipf(word: str, language: str) -> float:
-    return zipf_frequency(word, language)
+    known = _ZIPF[language]
+    found = known.get(word)
+    if found is None:
+        if len(known) >= _MAX_ZIPF_WORDS:
+            known.clear()
+        found = known[word] = zipf_frequency(word, language)
+    return found
 
 
 class _Lexicon:
-    """Word -> (canonical stem with synonyms folded, rarity weight), or None for function words; memoised.
+    """Word -> canonical stem with synonyms folded (None for function words) and its rarity weight; memoised.
 
     The same few thousand word forms recur in every article of a batch, and looking each up (Zipf frequency,
     stemming) is most of the claim pass's cost.
@@ -119,26 +140,31 @@ class _Lexicon:
         self._p = params
         self._stem = _stemmer(params.language)
         self._syn = {self._stem.stemWord(w): self._stem.stemWord(c) for w, c in params.synonyms.items()}
-        self._memo: dict[str, tuple[str, float] | None] = {}
+        self.term: dict[str, str | None] = {}
+        self.weight: dict[str, float] = {}  # words whose term is not None
 
-    def terms(self, words: set[str]) -> Mapping[str, tuple[str, float] | None]:
-        """The lexicon as a mapping that holds at least ``words`` (looked up now if new)."""
-        new = [w for w in words if w not in self._memo]
-        if len(self._memo) + len(new) > self._MAX_MEMO:
-            self._memo.clear()
+    def terms(self, words: set[str]) -> Mapping[str, str | None]:
+        """Word -> term, holding at least ``words`` (looked up now if new)."""
+        new = words.difference(self.term)
+        if len(self.term) + len(new) > self._MAX_MEMO:
+            self.term.clear()
+            self.weight.clear()
             new = words
         for word in new:
-            self._memo[word] = self._lookup(word)
-        return self._memo
+            self.term[word] = self._lookup(word)
+        return self.term
 
-    def _lookup(self, word: str) -> tuple[str, float] | None:
+    def _lookup(self, word: str) -> str | None:
         w = word.lower()
+        if len(w) < 3:  # too short to be a claim word, whatever its frequency
+            return None
         z = _zipf(w, self._p.language)
-        if z > self._p.max_zipf or len(w) < 3:
+        if z > self._p.max_zipf:
             return None
         stem = self._stem.stemWord(w)
         span = max(1e-6, self._p.max_zipf - self._p.rare_zipf)
-        return self._syn.get(stem, stem), min(1.0, max(self._p.min_rarity, (self._p.max_zipf - z) / span))
+        self.weight[word] = min(1.0, max(self._p.min_rarity, (self._p.max_zipf - z) / span))
+        return self._syn.get(stem, stem)
 
 
 def _chunks(text: str, max_words: int) -> list[tuple[int, int, list[str]]]:
@@ -161,38 +187,38 @@ def _sentences(text: str, lexicon: _Lexicon, max_words: int) -> ClaimText:
     """Sentences of ``text`` with their content terms, and the counts of those terms."""
     chunks = _chunks(text, max_words)
     seen = {w for _, _, words in chunks for w in words}
-    lookup = lexicon.terms(seen)
-    out: list[Sentence] = []
+    term_of = lexicon.terms(seen)
+    out: list[tuple[int, int, tuple[str, ...], tuple[str | None, ...]]] = []
     inside: list[str] = []  # word forms not opening a sentence (the first word is capitalised whatever it is)
     where: dict[str, list[int]] = defaultdict(list)
     for start, end, words in chunks:
-        word_terms = tuple(hit[0] if (hit := lookup[w]) is not None else None for w in words)
-        terms = frozenset(word_terms)
-        terms = terms - {None} if None in terms else terms
-        out.append(Sentence(start, end, terms, word_terms))  # type: ignore[arg-type]
+        word_terms = tuple(map(term_of.__getitem__, words))
+        terms = set(word_terms)
+        terms.discard(None)
         for t in terms:
-            where[t].append(len(out) - 1)
+            where[t].append(len(out))  # type: ignore[index]
+        out.append((start, end, tuple(terms), word_terms))  # type: ignore[arg-type]
         inside.extend(words[1:])
-    rarity, inside_terms, capital = _term_counts(lookup, seen, Counter(inside))
+    rarity, inside_terms, capital = _term_counts(term_of, lexicon.weight, seen, Counter(inside))
     return ClaimText(tuple(out), rarity, inside_terms, capital, {t: tuple(ss) for t, ss in where.items()})
 
 
 def _term_counts(
-    lookup: Mapping[str, tuple[str, float] | None], seen: set[str], inside: Counter[str]
+    term_of: Mapping[str, str | None], weight: Mapping[str, float], seen: set[str], inside: Counter[str]
 ) -> tuple[dict[str, float], dict[str, int], dict[str, int]]:
     """Rarity, inside and capitalised counts by term, from the counts by word form."""
     rarity: dict[str, float] = {}
     for word in seen:
-        if (hit := lookup[word]) is not None:
+        if (t := term_of[word]) is not None:
             # A folded group keeps the weight of its rarest member seen, so "jets" does not outweigh "aircraft".
-            rarity[hit[0]] = max(rarity.get(hit[0], 0.0), hit[1])
+            rarity[t] = max(rarity.get(t, 0.0), weight[word])
     by_term: dict[str, int] = defaultdict(int)
     capital: dict[str, int] = defaultdict(int)
     for word, n in inside.items():
-        if (hit := lookup[word]) is not None:
-            by_term[hit[0]] += n
+        if (t := term_of[word]) is not None:
+            by_term[t] += n
             if word[0].isupper():
-                capital[hit[0]] += n
+                capital[t] += n
     return rarity, dict(by_term), dict(capital)
 
 
@@ -250,7 +276,7 @@ class _Weights(dict[str, float]):
     def __init__(self, a: ClaimText, b: ClaimText, p: ClaimParams) -> None:
         super().__init__()
         self._a, self._b, self._p = a, b, p
-        self._n = len(a.sentences) + len(b.sentences)
+        self._n = a.n_sentences + b.n_sentences
         self._scale = math.log(max(self._n, 3))
 
     def __missing__(self, t: str) -> float:
@@ -277,9 +303,8 @@ class _Scored:
     similarity: float
 
 
-def _score(a: Sequence[Sentence], b: Sequence[Sentence], i: int, j: int, w: Mapping[str, float], p: ClaimParams) -> _Scored | None:
-    sa, sb = a[i], b[j]
-    common = [t for t in sa.terms & sb.terms if w[t] >= p.min_term_weight]
+def _score(sa: Sentence, sb: Sentence, i: int, j: int, w: Mapping[str, float], p: ClaimParams) -> _Scored | None:
+    common = [t for t in set(sa.terms).intersection(sb.terms) if w[t] >= p.min_term_weight]
     if len(common) < p.min_shared or not _near_pair(sa, sb, common, p.window):
         return None
     score = sum(w[t] for t in common)
@@ -296,9 +321,10 @@ def _near_pair(sa: Sentence, sb: Sentence, common: Sequence[str], window: int) -
     A reworded claim keeps its core phrase ("shoot down Russian aircraft" / "engage Russian aircraft"); two
     sentences that merely use the same story words scatter them ("emphasized ... stance" / "this stance ... emphasized").
     """
+    pa, pb = sa.positions(), sb.positions()
     for x, t in enumerate(common):
         for u in common[x + 1 :]:
-            if _orders(sa.positions[t], sa.positions[u], window) & _orders(sb.positions[t], sb.positions[u], window):
+            if _orders(pa[t], pa[u], window) & _orders(pb[t], pb[u], window):
                 return True
     return False
 
@@ -319,7 +345,7 @@ def scored_pairs(a: ClaimText, b: ClaimText, w: Mapping[str, float], p: ClaimPar
     return [
         r
         for (i, j), k in hits.items()
-        if k >= p.min_shared and (r := _score(a.sentences, b.sentences, i, j, w, p)) is not None
+        if k >= p.min_shared and (r := _score(a.sentence(i), b.sentence(j), i, j, w, p)) is not None
     ]
 
 
@@ -332,7 +358,7 @@ def claim_passages(a_text: str, b_text: str, params: ClaimParams) -> list[Passag
 
 def claim_passages_prepared(a: ClaimText, b: ClaimText, params: ClaimParams) -> list[Passage]:
     """:func:`claim_passages` on texts already passed through :func:`prepare_claims` (with the same params)."""
-    if not params.enabled or not a.sentences or not b.sentences:
+    if not params.enabled or not a.n_sentences or not b.n_sentences:
         return []
     w = _Weights(a, b, params)
     used_a: set[int] = set()
@@ -344,6 +370,6 @@ def claim_passages_prepared(a: ClaimText, b: ClaimText, params: ClaimParams) -> 
             continue
         used_a.add(r.i)
         used_b.add(r.j)
-        sa, sb = a.sentences[r.i], b.sentences[r.j]
+        sa, sb = a.sentence(r.i), b.sentence(r.j)
         out.append(Passage(sa.start, sa.end, sb.start, sb.end, "paraphrase", round(r.similarity, 4), claim=True))
     return sorted(out, key=lambda p: (p.b_start, p.a_start))
