@@ -86,11 +86,17 @@ def _stopwords(language: str, n: int) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class ViewSignatures:
-    """Signatures of one view: a row per document, and a row per window with the index of its document."""
+    """One view of a batch: a signature per document, and the LSH band keys of every window with its document.
+
+    Window signatures are turned into band keys as they are made and not kept: at 100k articles they were
+    gigabytes, and banding is all they are for. Documents are banded too, as rows after the windows.
+    """
 
     docs: np.ndarray  # (n_docs, num_perm) uint32; empty documents hold the empty-set signature
-    windows: np.ndarray  # (n_windows, num_perm) uint32
-    owners: np.ndarray  # (n_windows,) int64 document index of each window
+    keys: np.ndarray  # (n_windows + n_docs, bands) uint32 band keys (see band_keys32): windows, then documents
+    owners: np.ndarray  # (n_windows + n_docs,) int64 document index of each row of keys
+    bands: int
+    rows: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,42 +116,65 @@ def drop_common(hash_arrays: Sequence[np.ndarray], max_docs: int) -> list[np.nda
 
     Text shared by that many articles is boilerplate (newsletter prompts, legal notices, share widgets) or a stock
     phrase; it says nothing about copying, and windows straddling it would pair every article carrying it.
+    Each document's distinct hashes are counted once, so a run of equal values in their sorted concatenation is the
+    number of documents holding that value (no batch-sized index arrays: they were the peak memory of signing).
     """
     n = len(hash_arrays)
     if n <= max_docs:
         return list(hash_arrays)
-    lengths = np.fromiter((len(h) for h in hash_arrays), dtype=np.int64, count=n)
-    everything = np.concatenate(hash_arrays)
-    ordered = np.sort(everything)
+    ordered = np.sort(np.concatenate([np.unique(h) for h in hash_arrays]))
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    occurrences = np.diff(np.append(starts, len(ordered)))
-    # Only values occurring more than max_docs times can be in more than max_docs documents; few are.
-    frequent = ordered[starts[occurrences > max_docs]]
-    if len(frequent) == 0:
+    documents = np.diff(np.append(starts, len(ordered)))
+    common = ordered[starts[documents > max_docs]]
+    del ordered, starts, documents
+    if len(common) == 0:
         return list(hash_arrays)
-    slot = np.minimum(np.searchsorted(frequent, everything), len(frequent) - 1)
-    hit = frequent[slot] == everything
-    owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    distinct = np.unique(slot[hit].astype(np.int64) * n + owner[hit])  # (value, document) pairs
-    common = np.bincount(distinct // n, minlength=len(frequent)) > max_docs
-    drop = hit & common[slot]
-    if not drop.any():
-        return list(hash_arrays)
-    log.info("ignoring %d word sequences found in more than %d articles (boilerplate)", int(common.sum()), max_docs)
-    keep = ~drop
-    kept_before = np.concatenate(([0], np.cumsum(keep)))
-    offsets = np.concatenate(([0], np.cumsum(lengths)))
-    return np.split(everything[keep], kept_before[offsets[1:-1]])
+    log.info("ignoring %d word sequences found in more than %d articles (boilerplate)", len(common), max_docs)
+    last = len(common) - 1
+    return [h[common[np.minimum(np.searchsorted(common, h), last)] != h] for h in hash_arrays]
 
 
-def windowed_signatures(hash_arrays: Sequence[np.ndarray], block: int, scheme: SignatureScheme) -> ViewSignatures:
-    """Sign blocks of ``block`` hashes; a window is two consecutive blocks of one document (a lone block if short)."""
+def windowed_signatures(
+    hash_arrays: Sequence[np.ndarray], block: int, scheme: SignatureScheme, bands: int, rows: int
+) -> ViewSignatures:
+    """Sign blocks of ``block`` hashes; a window is two consecutive blocks of one document (a lone block if short).
+
+    Documents are signed in chunks of about :data:`_SIGN_CHUNK_HASHES` hashes; each chunk's windows become band
+    keys at once, so the block and window signatures of the whole batch never exist together.
+    """
     n_docs = len(hash_arrays)
+    docs = np.full((n_docs, scheme.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    keys: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
     lengths = np.fromiter((len(h) for h in hash_arrays), dtype=np.int64, count=n_docs)
+    ends = np.cumsum(lengths)
+    lo = 0
+    while lo < n_docs:
+        before = int(ends[lo - 1]) if lo else 0
+        hi = max(lo + 1, int(np.searchsorted(ends, before + _SIGN_CHUNK_HASHES, side="right")))
+        part_docs, part_keys, part_owners = _sign_chunk(hash_arrays[lo:hi], lengths[lo:hi], block, scheme, bands, rows)
+        docs[lo:hi] = part_docs
+        keys.append(part_keys)
+        owners.append(part_owners + lo)
+        lo = hi
+    keys.append(band_keys32(docs, bands, rows))
+    owners.append(np.arange(n_docs, dtype=np.int64))
+    return ViewSignatures(docs, np.concatenate(keys), np.concatenate(owners), bands, rows)
+
+
+# Hashes signed at once: block signatures of 20-35 MB (50- and 30-word windows), whatever the batch size.
+_SIGN_CHUNK_HASHES = 1 << 20
+
+
+def _sign_chunk(
+    hash_arrays: Sequence[np.ndarray], lengths: np.ndarray, block: int, scheme: SignatureScheme, bands: int, rows: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Document signatures, window band keys and window owners (local indices) of a few documents."""
+    n_docs = len(hash_arrays)
     n_blocks = -(-lengths // block)  # ceil
     docs = np.full((n_docs, scheme.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
     if n_blocks.sum() == 0:
-        return ViewSignatures(docs, docs[:0], np.empty(0, dtype=np.int64))
+        return docs, np.empty((0, bands), dtype=np.uint32), np.empty(0, dtype=np.int64)
     owners = np.repeat(np.arange(n_docs), n_blocks)
     doc_offset = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     first_block = np.concatenate(([0], np.cumsum(n_blocks)[:-1]))
@@ -156,13 +185,10 @@ def windowed_signatures(hash_arrays: Sequence[np.ndarray], block: int, scheme: S
     docs[filled] = np.minimum.reduceat(blocks, first_block[filled], axis=0)
     pair = np.flatnonzero(owners[:-1] == owners[1:])
     lone = np.flatnonzero(n_blocks[owners] == 1)
-    # One (windows x num_perm) array filled in place: the block arrays of a 100k batch are hundreds of MB, and
-    # boolean-mask copies of them (then a concatenation) were the slowest part of signing.
     windows = np.empty((len(pair) + len(lone), scheme.num_perm), dtype=np.uint32)
     np.minimum(blocks[pair], blocks[pair + 1], out=windows[: len(pair)])
     windows[len(pair) :] = blocks[lone]
-    window_owners = np.concatenate((owners[pair], owners[lone]))
-    return ViewSignatures(docs, windows, window_owners)
+    return docs, band_keys32(windows, bands, rows), np.concatenate((owners[pair], owners[lone]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,13 +225,11 @@ def sign_batch(hashes: Sequence[DocumentHashes], scheme: SignatureScheme, params
     half_para = max(1, params.paraphrase_window_words // 2)
     kept = drop_common(shingle_arrays, params.max_bucket)
     filtered = any(len(k) != len(h) for k, h in zip(kept, shingle_arrays))
+    shingles = windowed_signatures(kept, half_window, scheme, *lsh_params(params.threshold, scheme.num_perm, params.lsh_recall))
+    del kept
     pairs = drop_common([h.stem_pairs for h in hashes], params.max_bucket)
-    return BatchSignatures(
-        windowed_signatures(kept, half_window, scheme),
-        windowed_signatures(pairs, half_para, scheme),
-        tuple(shingle_arrays),
-        filtered,
-    )
+    banding = lsh_params(params.passage_paraphrase_threshold, scheme.num_perm, params.lsh_recall)
+    return BatchSignatures(shingles, windowed_signatures(pairs, half_para, scheme, *banding), tuple(shingle_arrays), filtered)
 
 
 def stem_pairs(stems: np.ndarray) -> np.ndarray:
@@ -238,6 +262,18 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 
 _KEY_CHUNK_ROWS = 65_536
+
+
+def band_keys32(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """:func:`band_keys` folded to 32 bits, half the memory (the keys of a 100k batch were 2.5 GB).
+
+    Two different bands of values then share a key by chance: with 3M windows about a thousand row pairs per band,
+    while a candidate needs ``min_band_hits`` (3) bands of the *same* two windows to collide, so a chance pair does
+    not get through (with ``min_band_hits = 1`` such pairs would only cost an alignment that finds nothing). The
+    embedded history index uses 32-bit keys for the same reason.
+    """
+    keys = band_keys(sigs, bands, rows)
+    return (keys ^ (keys >> np.uint64(32))).astype(np.uint32)
 
 
 def colliding_pairs(
@@ -309,19 +345,11 @@ def candidate_pairs(sigs: BatchSignatures, scheme: SignatureScheme, params: Dupl
     n_docs = len(sigs.shingles.docs)
     if n_docs <= params.exhaustive_below:
         return np.array(list(combinations(range(n_docs), 2)), dtype=np.int64).reshape(-1, 2)
-    views = (
-        (sigs.shingles, params.threshold, params.min_band_hits),
-        (sigs.stem_pairs, params.passage_paraphrase_threshold, params.passage_paraphrase_min_band_hits),
-    )
+    views = ((sigs.shingles, params.min_band_hits), (sigs.stem_pairs, params.passage_paraphrase_min_band_hits))
     found = []
-    for view, threshold, min_hits in views:
-        if len(view.windows) + len(view.docs) < 2:
-            continue
-        owners_all = np.concatenate((view.owners, np.arange(len(view.docs))))
-        bands, rows = lsh_params(threshold, scheme.num_perm, params.lsh_recall)
-        # Keys of windows and documents hashed apart: no concatenated copy of all signatures.
-        keys = np.concatenate((band_keys(view.windows, bands, rows), band_keys(view.docs, bands, rows)))
-        found.append(_colliding_keys(keys, owners_all, params.max_bucket, min_hits))
+    for view, min_hits in views:
+        if len(view.keys) >= 2:
+            found.append(_colliding_keys(view.keys, view.owners, params.max_bucket, min_hits))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.unique(np.concatenate(found), axis=0)
