@@ -167,6 +167,8 @@ def _summary_fragments(pair: _Pair) -> list[Fragment]:
     """Fragments of the loose pass whose source side is ``summary_ratio`` times longer than the suspicious side."""
     p = pair.params
     found = sentences.seeds(pair.sim, p.summary_seed_cosine, p.summary_seed_dice)
+    if len(found) < p.summary_min_seeds:
+        return []  # no fragment could rest on enough seeds: spare the extension
     gaps = (p.summary_gap_a, p.summary_gap_b)
     frags = sentences.extend(found, gaps, pair.vectors, sentences.fragment_containment, p.summary_validate)
     return [
