@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reliability.ingest import from_json_line, from_text
 from reliability.signals import SignalContext
@@ -273,3 +276,44 @@ def test_agencies_named_in_cyrillic(ctx):
     signal = byline.compute(from_text(text, "ru"), ctx)
     assert {a["domain"] for a in signal.details["agencies"]} == {"tass.com", "ria.ru"}
     assert signal.details["parts"]["agencies"] == pytest.approx(0.5)
+
+
+# Scans that find the same matches as a plain pattern.finditer, only faster: checked against that plain scan.
+_CREDIT_PARTS = [
+    "(FRANCE 24 with AFP)", "(Kyiv Independent with agencies)", "Kyiv Post, March 3, 2024", "example.com",
+    "rt.com ", "(Reuters) Moscow", "(AP) ", "from TASS https://tass.com", "By Jane Doe via The Hill", "by x via Y",
+    "Written by Staff via Global Times", "\n", "\n\n", " ", "  ", "x", "A", "(", ")", ",", ".", "-", "RIA Novosti",
+    "AFP", "Reuters", "TASS", "xReuters", "-AFP", "AP-", "APx", "Xinhua", "AP\n", "/TASS/",
+]
+
+
+def _old_any_name(names: list[str]) -> re.Pattern[str]:
+    """The agency pattern as it was written before the look-behind moved after the first letter."""
+    ordered = sorted(names, key=len, reverse=True)
+    first = "".join(sorted({re.escape(n[0]) for n in ordered}))
+    return re.compile(rf"(?=[{first}])(?<![\w-])(?:{'|'.join(re.escape(n) for n in ordered)})(?![\w-])")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CREDIT_PARTS), max_size=25))
+def test_line_anchored_credit_lines_and_agency_names_match_a_plain_scan(config, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
+    text = "".join(parts)
+    lex = byline.Lexicon.from_config(config)
+    anchored = [p for p in lex.credit_patterns if byline._at_line_start(p)]
+    assert len(anchored) >= 3  # "(X with AFP)", "Name, Month day, year", a bare domain, ...
+    for pattern in anchored:
+        fast = [m.span() for m in byline._line_matches(pattern, text, byline._line_starts(text))]
+        assert fast == [m.span() for m in pattern.finditer(text)], (pattern.pattern, text)
+    old = _old_any_name(list(lex.agency_names))
+    assert [m.span() for m in lex.any_agency.finditer(text)] == [m.span() for m in old.finditer(text)], text
+
+
+def test_agency_names_in_seeds_as_with_the_plain_pattern(config, seed_texts) -> None:  # type: ignore[no-untyped-def]
+    lex = byline.Lexicon.from_config(config)
+    old = _old_any_name(list(lex.agency_names))
+    found = 0
+    for text in [WIRE, *seed_texts.values()]:
+        spans = [m.span() for m in lex.any_agency.finditer(text)]
+        assert spans == [m.span() for m in old.finditer(text)]
+        found += len(spans)
+    assert found >= 3  # Reuters in the wire story, TASS/RIA in the seeds

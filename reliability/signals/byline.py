@@ -16,7 +16,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from functools import lru_cache
+from re import _constants, _parser  # type: ignore[attr-defined]  # read-only use: line-anchored patterns
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..config import Config, ConfigError
 from ..model import Document, Evidence, Signal
@@ -94,10 +96,12 @@ def _agency_names(agencies: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
 def _any_name(names: Mapping[str, tuple[str, str]]) -> re.Pattern[str]:
     if not names:
         return re.compile(r"(?!)")
-    ordered = sorted(names, key=len, reverse=True)
-    # The leading class lets the scan skip most positions cheaply: a name can only start with one of these letters.
-    first = "".join(sorted({re.escape(n[0]) for n in ordered}))
-    return re.compile(rf"(?=[{first}])(?<![\w-])(?:{'|'.join(re.escape(n) for n in ordered)})(?![\w-])")
+    ordered = sorted((n for n in names if n), key=len, reverse=True)
+    # "(?<![\w-])(?:AFP|Reuters|...)" with the look-behind moved after each name's first character (it then looks
+    # two characters back): a pattern whose branches all open with a literal is scanned in C for those letters;
+    # one that opens with a look-behind or look-ahead is tried at every position.
+    branches = (re.escape(n[0]) + r"(?<![\w-].)" + re.escape(n[1:]) for n in ordered)
+    return re.compile(rf"(?:{'|'.join(branches)})(?![\w-])")
 
 
 def _phrases(phrases: Sequence[str], *, before: bool) -> re.Pattern[str]:
@@ -255,10 +259,11 @@ def _credit_lines(doc: Document, lex: Lexicon, registry: OutletRegistry) -> list
     out: list[Credit] = []
     lowered = lowered_for_gates(doc.text)
     gates = lex.credit_gates if len(lex.credit_gates) == len(lex.credit_patterns) else (None,) * len(lex.credit_patterns)
+    starts = _line_starts(doc.text)
     for pattern, gate in zip(lex.credit_patterns, gates):
         if gate is not None and not gate.may_match(doc.text, lowered):
             continue
-        for m in pattern.finditer(doc.text):
+        for m in _line_matches(pattern, doc.text, starts) if _at_line_start(pattern) else pattern.finditer(doc.text):
             name = m.group("name").strip().rstrip(".,;:")
             rating = registry.lookup_name(name)
             # A place or a person in the same position must not become an outlet: keep only what the registry
@@ -267,6 +272,42 @@ def _credit_lines(doc: Document, lex: Lexicon, registry: OutletRegistry) -> list
                 out.append(Credit("credit", name, rating, (m.start("name"), m.start("name") + len(name))))
                 break
     return out
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
+
+
+_NEWLINE = re.compile(r"\n")
+
+
+@lru_cache(maxsize=256)
+def _at_line_start(pattern: re.Pattern[str]) -> bool:
+    """Does every match start at a line start ("(?m)^...")? Such a pattern is tried only there."""
+    if not pattern.flags & re.MULTILINE:
+        return False
+    try:
+        first = list(_parser.parse(pattern.pattern, pattern.flags))[:1]
+    except Exception:  # the private parser changed shape: scan the whole text, same results
+        return False
+    return first == [(_constants.AT, _constants.AT_BEGINNING)]
+
+
+def _line_matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern anchored at line starts: tried at each line start, not at every
+    character (a "^" with re.MULTILINE matches only at the text's start and after a line feed)."""
+    last_end = 0
+    for start in starts:
+        if start < last_end:
+            continue
+        m = pattern.match(text, start)
+        if m is None:
+            continue
+        if m.end() == m.start():  # finditer would also look for a longer match here: let it
+            yield from (found for found in pattern.finditer(text, start) if found.start() >= start)
+            return
+        yield m
+        last_end = m.end()
 
 
 def _agencies(text: str, lex: Lexicon, registry: OutletRegistry) -> list[Agency]:
