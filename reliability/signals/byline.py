@@ -261,9 +261,11 @@ def _credit_lines(doc: Document, lex: Lexicon, registry: OutletRegistry) -> list
     gates = lex.credit_gates if len(lex.credit_gates) == len(lex.credit_patterns) else (None,) * len(lex.credit_patterns)
     starts = _line_starts(doc.text)
     for pattern, gate in zip(lex.credit_patterns, gates):
-        if gate is not None and not gate.may_match(doc.text, lowered):
+        anchored = _at_line_start(pattern)
+        # A line-anchored pattern is tried at a few line starts, cheaper than the gate's substring searches.
+        if gate is not None and not anchored and not gate.may_match(doc.text, lowered):
             continue
-        for m in _line_matches(pattern, doc.text, starts) if _at_line_start(pattern) else pattern.finditer(doc.text):
+        for m in _line_matches(pattern, doc.text, starts) if anchored else pattern.finditer(doc.text):
             name = m.group("name").strip().rstrip(".,;:")
             rating = registry.lookup_name(name)
             # A place or a person in the same position must not become an outlet: keep only what the registry
