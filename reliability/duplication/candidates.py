@@ -286,7 +286,7 @@ def colliding_pairs(
     Buckets holding more than ``max_bucket`` documents are skipped: text shared by that many articles in one batch
     is boilerplate (a newsletter prompt, a legal notice), not reuse worth aligning pair by pair.
     """
-    return _colliding_keys(band_keys(sigs, bands, rows), owners, max_bucket, min_hits)
+    return _colliding_keys(band_keys32(sigs, bands, rows), owners, max_bucket, min_hits)
 
 
 def _colliding_keys(keys: np.ndarray, owners: np.ndarray, max_bucket: int, min_hits: int) -> np.ndarray:
@@ -315,11 +315,18 @@ def _colliding_keys(keys: np.ndarray, owners: np.ndarray, max_bucket: int, min_h
 def _band_row_pairs(keys: np.ndarray, owners: np.ndarray, max_bucket: int) -> list[np.ndarray]:
     """(row, row) index pairs (smaller row first) sharing a bucket in one band, rows of one document excluded.
 
+    ``keys`` are one band's 32-bit keys (:func:`band_keys32`).
+
     Buckets are handled by size, all buckets of one size at once: with two rows per band a quarter of all rows
     share a bucket with another, and a Python loop per bucket was the slowest part of a 10k batch.
     """
-    order = np.argsort(keys, kind="stable")
-    k = keys[order]
+    # Key and row packed into one uint64 and sorted in place: 40% cheaper than an argsort of the keys.
+    assert keys.dtype == np.uint32 and len(keys) < 1 << 32
+    packed = (keys.astype(np.uint64) << np.uint64(32)) | np.arange(len(keys), dtype=np.uint64)
+    packed.sort()
+    order = (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    k = packed >> np.uint64(32)
+    del packed
     starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
     sizes = np.diff(np.append(starts, len(k)))
     out = []
