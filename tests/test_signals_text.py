@@ -157,3 +157,39 @@ def test_word_start_scan_equals_full_scan(config, parts: list[str]) -> None:  # 
     text = "".join(parts)
     for scanner in _configured_word_start_scanners(config):
         assert [m.span() for m in scanner.finditer(text)] == _full_scan(scanner.pattern, text), (scanner.pattern.pattern[:60], text)
+
+
+def _configured_literal_scanners(config) -> list[Scanner]:  # type: ignore[no-untyped-def]
+    from reliability.signals._text import phrase_scanners, strings
+
+    scanners = []
+    for name, key in (("anonymous_framing", "weasel_phrases"), ("sensational_framing", "phrases")):
+        scanners += phrase_scanners(strings(config.lexicon(name), key))
+    for table in config.lexicon("page_junk").get("inline", {}).values():
+        scanners += phrase_scanners(strings(table, "cues"))
+    return [s for s in scanners if s.first_words is not None and not s.scan_folded]
+
+
+_PHRASE_PARTS = st.sampled_from([
+    "reportedly", "Allegedly", "by most accounts", "in some quarters", "sent shockwaves", "BOMBSHELL", "must-read",
+    "jaw-dropping", "print", "share:", "copy link", "advertisement", "Sponsored", "the", "by", "in", "some",
+    " ", "  ", "\n", "-", "’", "'", ".", ",", ":", "x", "A", "é", "2",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PHRASE_PARTS, max_size=30))
+def test_literal_cues_at_word_starts_equal_a_full_scan(config, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
+    # The word index finds every place a literal cue can start (outside the rare letters re.IGNORECASE folds).
+    text = "".join(parts)
+    for scanner in _configured_literal_scanners(config):
+        assert [m.span() for m in scanner.finditer(text)] == _full_scan(scanner.pattern, text), (scanner.pattern.pattern[:60], text)
+
+
+def test_scanner_built_after_a_text_was_indexed_still_finds_its_words() -> None:
+    # Indexes group only the words some scanner asked for; a scanner built later must not miss its own words.
+    text = "Quokkas were seen near Perth. A quokka photobomb went viral, and quokka selfies followed."
+    before = Scanner(compile_phrases(["went viral"]), frozenset({"went"}))
+    assert [m.group() for m in before.finditer(text)] == ["went viral"]
+    later = Scanner(compile_phrases(["quokka photobomb", "quokka selfies"]), frozenset({"quokka"}))
+    assert [m.group() for m in later.finditer(text)] == ["quokka photobomb", "quokka selfies"]

@@ -235,12 +235,22 @@ _NEWLINE = re.compile(r"\n")
 _WORD_SPLIT = re.compile(r"([A-Za-z]+)")
 
 
-class WordIndex:
-    """Where the words of a text start: all words, capitalised words, and the starts of a given lowercase word.
+# The first words of every Scanner built so far: an index groups the starts of these words only (in one C-level
+# filtering pass); most words of a text no lexicon ever asks for. The version tells an index built before a new
+# scanner registered its words, which then answers from the full word list instead.
+_ASKED: set[str] = set()
+_asked_version = 0
 
-    Built with C-level passes only (split, running lengths, a dict of each word's last place); the starts of one
-    word are looked up when a lexicon asks for it, most words of a text never are.
-    """
+
+def _register_first_words(words: frozenset[str]) -> None:
+    global _asked_version
+    if not words <= _ASKED:
+        _ASKED.update(words)
+        _asked_version += 1
+
+
+class WordIndex:
+    """Where the words of a text start: all words, capitalised words, and the starts of a given lowercase word."""
 
     def __init__(self, text: str) -> None:
         # Lowercasing the whole text at once keeps every offset unless it holds a character whose lowercase is
@@ -251,21 +261,25 @@ class WordIndex:
         self._words = parts[1::2] if lowered is not None else [w.lower() for w in parts[1::2]]
         self.offsets: list[int] = list(accumulate(map(len, parts)))[0:-1:2]
         self.capitalised: list[int] = list(compress(self.offsets, map(str.isupper, map(text.__getitem__, self.offsets))))
-        self._last = dict(zip(self._words, range(len(self._words))))  # word -> index of its last use
+        self._version = _asked_version
         self._starts: dict[str, list[int]] = {}
+        for word, offset in compress(zip(self._words, self.offsets), map(_ASKED.__contains__, self._words)):
+            self._starts.setdefault(word, []).append(offset)
+        self._all: KeysView[str] | None = None
 
-    def words(self) -> KeysView[str]:
-        """The distinct lowercase words."""
-        return self._last.keys()
+    def present(self, words: frozenset[str]) -> set[str]:
+        """Those of ``words`` (lowercase) that the text uses."""
+        if self._version == _asked_version:  # every scanner's words were known when this index was built
+            return words & self._starts.keys()
+        if self._all is None:
+            self._all = dict.fromkeys(self._words).keys()
+        return words & self._all
 
     def starts(self, word: str) -> list[int]:
-        """Offsets of every use of ``word`` (lowercase; it must be one of :meth:`words`), in text order."""
+        """Offsets of every use of ``word`` (one of :meth:`present`), in text order."""
         found = self._starts.get(word)
-        if found is None:
-            find, last, i, found = self._words.index, self._last[word], -1, []
-            while i < last:
-                i = find(word, i + 1)
-                found.append(self.offsets[i])
+        if found is None:  # a word first asked for after this index was built
+            found = [offset for w, offset in zip(self._words, self.offsets) if w == word]
             self._starts[word] = found
         return found
 
@@ -293,6 +307,10 @@ class Scanner:
     # letters re.IGNORECASE compares as ASCII, so a text with "ſ", "ı", "İ" or the Kelvin sign is scanned whole.
     scan_folded: bool = False
 
+    def __post_init__(self) -> None:
+        if self.first_words:
+            _register_first_words(self.first_words)
+
     def finditer(self, text: str, *, capitalised: bool = False) -> list[re.Match[str]]:
         """Non-overlapping matches, left to right; ``capitalised`` tries only words starting in uppercase."""
         if self.anywhere or self.scan_folded and lowered_for_gates(text) is None:
@@ -303,7 +321,7 @@ class Scanner:
         if self.first_words is None:
             candidates: Iterable[int] = index.capitalised if capitalised else index.offsets
         else:
-            present = self.first_words & index.words()
+            present = index.present(self.first_words)
             candidates = sorted(chain.from_iterable(map(index.starts, present)))
             if capitalised:
                 candidates = [o for o in candidates if text[o].isupper()]
