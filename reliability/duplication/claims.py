@@ -15,6 +15,9 @@ A sentence pair is a claim when it shares several specific terms, two of them si
 both sentences (the claim's core phrase, e.g. "shoot down Russian aircraft" / "engage Russian aircraft"), enough
 weight, and a fair share of both sentences' weight. It is reported as a ``paraphrase`` passage; the aligner never calls this, so PAN13 figures of
 the aligner are unchanged.
+
+Per-article work (sentences, terms, the counts a pair adds up) is :func:`prepare_claims`, cached per text, so an
+article meeting many candidates is read once; :func:`claim_passages_prepared` is the per-pair part.
 """
 
 from __future__ import annotations
