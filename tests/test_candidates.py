@@ -108,3 +108,20 @@ def test_small_batch_is_compared_exhaustively() -> None:
     sigs = batch_signatures(texts, SCHEME, params)
     assert candidate_pairs(sigs, SCHEME, params).tolist() == [[0, 1], [0, 2], [1, 2]]
     assert _pairs(texts) == set()  # through LSH none of them would be aligned
+
+
+def test_signing_in_small_chunks_finds_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Large batches are signed a chunk of documents at a time (bounded memory); where the chunks fall must not
+    # change a single signature or candidate. Planted copies make sure there are pairs to find.
+    from reliability.duplication import candidates
+
+    texts = [t[:4000] for t in _pan_texts(40)]
+    texts += [texts[3][500:2500], "Breaking: " + texts[17][:3000], texts[25][1000:] + " " + texts[8][:800]]
+    whole = batch_signatures(texts, SCHEME, PARAMS)
+    monkeypatch.setattr(candidates, "_SIGN_CHUNK_HASHES", 700)  # a few documents per chunk, some split mid-batch
+    chunked = batch_signatures(texts, SCHEME, PARAMS)
+    assert np.array_equal(whole.shingles.docs, chunked.shingles.docs)
+    assert np.array_equal(whole.stem_pairs.docs, chunked.stem_pairs.docs)
+    pairs = {tuple(p) for p in candidate_pairs(chunked, SCHEME, PARAMS).tolist()}
+    assert pairs == {tuple(p) for p in candidate_pairs(whole, SCHEME, PARAMS).tolist()}
+    assert {(3, 40), (17, 41), (25, 42), (8, 42)} <= pairs
