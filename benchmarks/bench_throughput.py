@@ -9,7 +9,8 @@ from wait4, and the whole process tree sampled from /proc), the wall and CPU sec
 ``RELIABILITY_TIMINGS`` line), and recall / precision of the planted copy pairs among the pairs reported as copy or
 paraphrase (pairs linked only by a "shared claim" are counted apart) from a ``--format json`` run
 (``--truth-n`` articles, default min(N, 10k): the JSON of 100k articles is large). The naive reference
-(benchmarks/naive.py) runs in this process on min(N, ``--naive-n``) articles; the ratio compares docs/s.
+(benchmarks/naive.py) runs in this process on min(N, ``--naive-n``) articles; the ratio compares docs/s. The same
+naive job done with our MinHash engine (``naive.engine``) is timed beside it: the like-for-like ratio of that stage.
 
     nice python benchmarks/bench_throughput.py --n 1000 10000 100000
     nice python benchmarks/bench_throughput.py --n 1000 --naive-n 1000 --timeout 600
@@ -272,6 +273,13 @@ def bench(n: int, args: argparse.Namespace) -> dict[str, Any]:
               f"{ref.docs / max(ref.cpu_seconds, 1e-9):.0f} docs per cpu-second"
               + (f"  -> ratio {ratio:.1f}x" if ratio else "")
               + f"  (its LSH candidates: recall {nq.recall:.3f}, precision {nq.precision:.3f})")
+        own = naive.engine(jsonl, naive_n)
+        row["engine"] = {"docs": own.docs, "seconds": own.seconds, "cpu_seconds": own.cpu_seconds,
+                         "docs_per_s": own.docs_per_s, "same_pairs": own.pairs == ref.pairs}
+        print(f"           the naive job (document MinHash + LSH only) with our MinHash engine, one process: "
+              f"{own.docs_per_s:.0f} docs/s -> {own.docs_per_s / ref.docs_per_s:.1f}x the naive pipeline, "
+              f"{'the same' if own.pairs == ref.pairs else 'different'} candidate pairs "
+              f"({len(own.pairs)} vs {len(ref.pairs)})")
     truth_n = min(n, args.truth_n)
     if truth_n:
         tpath, ttruth = (jsonl, truth) if truth_n == n else _subset(jsonl, truth, truth_n, args.out)
