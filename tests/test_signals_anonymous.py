@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reliability import load_config
 from reliability.model import Document, Signal
@@ -118,3 +121,32 @@ def test_spokesperson_of_a_named_organisation_is_not_anonymous():
     assert [e.text for e in run("The recall covers 40,000 trucks. Officials said more could follow.").evidence] == [
         "Officials said"
     ]
+
+
+# "<Name> [agency] [has] said" is tried only where a reporting verb follows with nothing but name words,
+# particles, organisation heads and auxiliaries in between (Reach); checked against trying every capitalised word.
+_SPEECH_PARTS = st.sampled_from([
+    "Jens Stoltenberg", "NATO Secretary General", "Ursula von der Leyen", "the France Presse agency", "U.S.",
+    "J. R. Smith", "O’Neil", "Jean-Claude", "Müller", "TASS", "Reuters", "He", "The", "Officials", "said", "says",
+    "told", "has long", "would", "later", "reported", "denied", "de", "news agency", "met", "visited", "in", "on",
+    "Kyiv", "spokesman", "office", "'", "’", ",", ".", ". ", " ", "  ", "\n", "“", "”", "(", ")", "-", "2024",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_SPEECH_PARTS, max_size=25))
+def test_named_speakers_found_as_when_every_capitalised_word_is_tried(parts: list[str]) -> None:
+    text = " ".join(parts)
+    cues = anonymous.build_cues(load_config().lexicon(anonymous.NAME))
+    scanner = cues.named[0]
+    assert scanner.reach is not None
+    everywhere = dataclasses.replace(scanner, reach=None, chain=None)
+    assert [m.span() for m in scanner.finditer(text, capitalised=True)] == [
+        m.span() for m in everywhere.finditer(text, capitalised=True)], text
+
+
+def test_named_speaker_reached_past_title_and_auxiliary() -> None:
+    text = "NATO Secretary General Jens Stoltenberg has long said the alliance would not be drawn in, and Kyiv met him."
+    cues = anonymous.build_cues(load_config().lexicon(anonymous.NAME))
+    assert [m.group("name") for m in cues.named[0].finditer(text, capitalised=True)] == [
+        "NATO Secretary General Jens Stoltenberg"]

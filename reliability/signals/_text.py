@@ -306,10 +306,13 @@ class Scanner:
     # ``first_words`` were read off a regular expression (:func:`regex_first_words`): they hold for texts whose
     # letters re.IGNORECASE compares as ASCII, so a text with "ſ", "ı", "İ" or the Kelvin sign is scanned whole.
     scan_folded: bool = False
+    reach: "Reach | None" = None  # a word every match reaches: starts that cannot get there are not tried
 
     def __post_init__(self) -> None:
         if self.first_words:
             _register_first_words(self.first_words)
+        if self.reach is not None:
+            _register_first_words(self.reach.words)
 
     def finditer(self, text: str, *, capitalised: bool = False) -> list[re.Match[str]]:
         """Non-overlapping matches, left to right; ``capitalised`` tries only words starting in uppercase."""
@@ -325,6 +328,8 @@ class Scanner:
             candidates = sorted(chain.from_iterable(map(index.starts, present)))
             if capitalised:
                 candidates = [o for o in candidates if text[o].isupper()]
+        if self.reach is not None:
+            candidates = self.reach.viable(text, index, candidates)
         out: list[re.Match[str]] = []
         last_end = chain_end = 0
         match = self.pattern.match
@@ -338,6 +343,37 @@ class Scanner:
             elif m is None and self.chain is not None:
                 found = self.chain.match(text, offset)
                 chain_end = found.end() if found is not None else chain_end
+        return out
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A word every match of a pattern reaches, and what can never lie between a match's start and that word.
+
+    anonymous_framing's "<Name> [agency] [has long] said" reaches a reporting verb; between the name's first
+    word and the verb there is no comma, quote or bracket, and no lowercase word but a particle ("von"), an
+    organisation head ("agency") or an auxiliary ("has"). A start with such a ``barrier`` before the next word in
+    ``words`` cannot match: a farther word would only put more text, and the same barrier, in between.
+    """
+
+    words: frozenset[str]  # lowercase first words of what every match reaches
+    barrier: re.Pattern[str]
+
+    def viable(self, text: str, index: WordIndex, candidates: Iterable[int]) -> list[int]:
+        """The ``candidates`` (sorted offsets) with one of ``words`` after them and no barrier before it."""
+        targets = sorted(chain.from_iterable(map(index.starts, index.present(self.words))))
+        out: list[int] = []
+        i, barrier_at = 0, -1  # the first barrier at or after the last offset searched from
+        for offset in candidates:
+            while i < len(targets) and targets[i] <= offset:
+                i += 1
+            if i == len(targets):
+                break  # no word to reach after this offset, nor after any later one
+            if barrier_at < offset:
+                found = self.barrier.search(text, offset)
+                barrier_at = found.start() if found is not None else len(text)
+            if barrier_at >= targets[i]:
+                out.append(offset)
         return out
 
 

@@ -14,7 +14,7 @@ from typing import Mapping
 
 from ..model import Document, Evidence, Signal
 from . import SignalContext
-from ._text import Scanner, alternation, excerpt, first_word, phrase_scanners, saturate, strings
+from ._text import Reach, Scanner, alternation, excerpt, first_word, phrase_scanners, saturate, strings
 
 NAME = "anonymous_framing"
 
@@ -25,12 +25,12 @@ NAME = "anonymous_framing"
 # short would be followed by a letter, a mark or a full stop, so giving characters back never helps. Without
 # it, each failed try backtracked through every character of a run of capitalised words.
 _WORD = r"(?:[A-Z]\.|[A-Z](?:[\w’'-]|\.(?=\w))*+)"
-_NAME = rf"{_WORD}(?:\s+(?:{_WORD}|de|van|von|der|al|bin|la|le|da|du))*"
+_PARTICLES = ("de", "van", "von", "der", "al", "bin", "la", "le", "da", "du")
+_NAME = rf"{_WORD}(?:\s+(?:{_WORD}|{'|'.join(_PARTICLES)}))*"
 # A lowercase head that keeps an organisation the speaker ("the France Presse agency reported").
-_ORG_HEAD = (
-    r"(?:\s+(?:news\s+agency|agency|newspaper|daily|ministry|office|website|channel|broadcaster|magazine|outlet"
-    r"|service|spokesperson|spokesman|spokeswoman))?"
-)
+_ORG_HEADS = ("news agency", "agency", "newspaper", "daily", "ministry", "office", "website", "channel",
+              "broadcaster", "magazine", "outlet", "service", "spokesperson", "spokesman", "spokeswoman")
+_ORG_HEAD = r"(?:\s+(?:" + "|".join(h.replace(" ", r"\s+") for h in _ORG_HEADS) + "))?"
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def build_cues(lexicon: Mapping[str, object]) -> Cues:
     vague, passive = _vague_scanners(lexicon, aux, verbs)
     named = (
         Scanner(re.compile(rf"(?<![\w’'-])(?P<name>{_NAME}){_ORG_HEAD}\s+{aux}{verbs}\b"), None,
-                chain=re.compile(rf"(?<![\w’'-]){_NAME}")),
+                chain=re.compile(rf"(?<![\w’'-]){_NAME}"), reach=_verb_reach(lexicon, verb_list)),
         Scanner(re.compile(rf"[Aa]ccording\s+to\s+(?:the\s+)?(?:[a-z-]+\s+){{0,3}}?(?P<name>{_NAME})"),
                 _words("according")),
         *phrase_scanners(strings(lexicon, "named_only_patterns"), flags=0),
@@ -66,6 +66,24 @@ def build_cues(lexicon: Mapping[str, object]) -> Cues:
         not_names=frozenset(w.lower() for w in strings(lexicon, "not_names")),
         identifying=re.compile(rf"\s+{idents}\s+[A-Z]"),
     )
+
+
+# What an auxiliary may be made of for _verb_reach to know which lowercase words can stand before the verb.
+_PLAIN_AUXILIARY = re.compile(r"[A-Za-z’' .-]+")
+
+
+def _verb_reach(lexicon: Mapping[str, object], verb_list: list[str]) -> Reach | None:
+    """The reporting verb a "<Name> [agency] [has] said" match reaches, and what cannot stand before it: any mark
+    but an apostrophe, hyphen or full stop, and any lowercase word but a particle, an organisation head or an
+    auxiliary (a capitalised run followed by "met", "visited", ... is skipped without trying the pattern).
+    None when the lexicon holds auxiliaries or verbs this cannot vouch for."""
+    auxiliaries = strings(lexicon, "auxiliaries")
+    if not all(_PLAIN_AUXILIARY.fullmatch(a) for a in auxiliaries) or not all(re.match("[A-Za-z]", v) for v in verb_list):
+        return None
+    allowed = {w.lower() for phrase in (*_PARTICLES, *_ORG_HEADS, *auxiliaries) for w in re.findall("[A-Za-z]+", phrase)}
+    words = "|".join(sorted(allowed))
+    barrier = re.compile(rf"[^\w\s’'.-]|(?<=\s)(?!(?:{words})(?![A-Za-z]))[a-z]")
+    return Reach(frozenset(filter(None, map(first_word, verb_list))), barrier)
 
 
 def _vague_scanners(lexicon: Mapping[str, object], aux: str, verbs: str) -> tuple[tuple[Scanner, ...], Scanner]:
