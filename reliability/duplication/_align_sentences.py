@@ -18,8 +18,9 @@ import scipy.sparse as sp
 from ._align_text import Prepared
 
 # Sentence pairs are scored on a dense grid of (a sentence, b sentence) cells (numpy, no per-call overhead of
-# scipy.sparse, which dominated for news-length texts) unless two very long texts would need more cells than this.
-_MAX_GRID = 4_000_000
+# scipy.sparse, which dominated for news-length texts) unless two very long texts would need more cells than this
+# (16 bytes a cell while a pair is scored; the longest PAN13 pairs need about 300k).
+_MAX_GRID = 1_000_000
 
 
 @dataclass(frozen=True)
