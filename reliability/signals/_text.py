@@ -14,7 +14,7 @@ from re import _constants, _parser  # type: ignore[attr-defined]  # read-only us
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, compress
-from typing import Iterable, KeysView, Mapping, Sequence
+from typing import AbstractSet, Iterable, KeysView, Mapping, Sequence
 
 # Tokens that end with a full stop but do not end a sentence ("Mr. Smith", "U.S. officials").
 _ABBREVIATIONS = frozenset(
@@ -267,10 +267,10 @@ class WordIndex:
             self._starts.setdefault(word, []).append(offset)
         self._all: KeysView[str] | None = None
 
-    def present(self, words: frozenset[str]) -> set[str]:
+    def present(self, words: frozenset[str]) -> AbstractSet[str]:
         """Those of ``words`` (lowercase) that the text uses."""
         if self._version == _asked_version:  # every scanner's words were known when this index was built
-            return words & self._starts.keys()
+            return words.intersection(self._starts)  # iterates the few grouped words, not the lexicon
         if self._all is None:
             self._all = dict.fromkeys(self._words).keys()
         return words & self._all
@@ -567,7 +567,13 @@ class LiteralGate:
 
     def may_match(self, text: str, lowered: str | None) -> bool:
         """``lowered`` is ``text.lower()``, or None when the text holds a character in :data:`_FOLDS_TO_ASCII`."""
-        return any(all(_any_in(text, lowered, options) for options in conj) for conj in self.needs)
+        for conjunction in self.needs:  # loops, not any(all(...)): no generator per call on the hot path
+            for options in conjunction:
+                if not _any_in(text, lowered, options):
+                    break
+            else:
+                return True
+        return False
 
 
 def _selectivity(options: frozenset[Literal]) -> tuple[int, list[Literal]]:
