@@ -268,11 +268,15 @@ def _signals_beside_duplication(
                     yield matches
 
             with timer.stage("duplication"):
-                work: list[DocumentWork] = []
-                for _, part, cpu in prepared:  # in chunk order
-                    work += part
-                    worker_dup_cpu[0] += cpu
-                dup = find_duplicates(docs, config, history=history, work=work, align_map=align_map)  # type: ignore[arg-type]
+                def collect() -> list[DocumentWork]:
+                    work: list[DocumentWork] = []
+                    for _, part, cpu in prepared:  # in chunk order
+                        work += part
+                        worker_dup_cpu[0] += cpu
+                    return work
+
+                # Handed over without a name here, so find_duplicates can let the word hashes go once it has signed.
+                dup = find_duplicates(docs, config, history=history, work=collect(), align_map=align_map)  # type: ignore[arg-type]
             worker_cpu = 0.0
             for lo, packed, cpu in pending:
                 worker_cpu += cpu

@@ -26,7 +26,7 @@ import numpy as np
 from ..config import Config
 from ..model import Document, DuplicationResult, Match, Metadata, Passage, Repetition
 from .align import AlignParams, Prepared, align_prepared, prepare
-from .candidates import BatchSignatures, ContentHasher, DocumentHashes, candidate_pairs, document_hashes, sign_batch
+from .candidates import ContentHasher, DocumentHashes, candidate_pairs, document_hashes, sign_batch
 from .claims import ClaimParams, claim_passages
 from .clusters import clusters
 from .history import History, StoredArticle
@@ -200,14 +200,18 @@ def find_duplicates(
     if work is None:
         prepare_doc = DocumentPreparer(config)
         work = [prepare_doc(d) for d in docs]
+    repetitions = [r for w in work for r in w.repetitions]
     sigs = sign_batch([w.hashes for w in work], engine.scheme, engine.params)
+    del work  # the stem-pair hashes (~4 KB an article) are not needed after signing; 0.4 GB at 100k articles
     pairs = candidate_pairs(sigs, engine.scheme, engine.params)
     log.info("duplication: %d documents, %d candidate pairs", len(docs), len(pairs))
+    # What the history lookup needs, so the band keys (~11 KB an article) are freed before alignment.
+    query = (sigs.documents(engine.scheme), sigs.shingle_hashes) if history is not None else None
+    del sigs
     matches = _align_pairs(engine, pairs, align_map)
-    if history is not None:
+    if history is not None and query is not None:
         min_share = float(config.section("history").get("min_containment", 0.15))
-        matches += _history_matches(engine, sigs, history, min_share)
-    repetitions = [r for w in work for r in w.repetitions]
+        matches += _history_matches(engine, *query, history, min_share)
     by_doc: dict[str, list[Match]] = defaultdict(list)
     for m in matches:
         by_doc[m.a].append(m)
@@ -277,9 +281,12 @@ def _compare_all(engine: _Engine, todo: list[list[int]]) -> list[Match]:
     return [m for i, j in todo if (m := engine.compare(engine.origins[i], engine.origins[j]))]
 
 
-def _history_matches(engine: _Engine, sigs: BatchSignatures, history: History, min_share: float) -> list[Match]:
-    documents = sigs.documents(engine.scheme)
-    rows = history.candidates(documents, sigs.shingle_hashes)
+def _history_matches(
+    engine: _Engine, documents: np.ndarray, shingle_hashes: Sequence[np.ndarray], history: History, min_share: float
+) -> list[Match]:
+    """Matches against stored articles; ``documents`` are the batch's full-text signatures (see
+    :meth:`BatchSignatures.documents`), ``shingle_hashes`` each document's word 3-gram hashes (window keys)."""
+    rows = history.candidates(documents, shingle_hashes)
     batch_ids = {o.id for o in engine.origins}
     wanted = sorted({sid for row in rows for sid in row} - batch_ids)
     stored = {s.id: s for s in history.fetch(wanted)} if wanted else {}
@@ -288,7 +295,7 @@ def _history_matches(engine: _Engine, sigs: BatchSignatures, history: History, m
         doc = engine.origins[i]
         for sid in row:
             if sid in stored:
-                m = _history_match(engine, stored[sid], doc, documents[i], len(sigs.shingle_hashes[i]), min_share)
+                m = _history_match(engine, stored[sid], doc, documents[i], len(shingle_hashes[i]), min_share)
                 if m is not None:
                     matches.append(m)
     return matches
