@@ -58,6 +58,19 @@ _COPYRIGHT = re.compile(
     r"\s*(?:\.|\||All rights reserved|$)",
     re.I | re.M,
 )
+# A copyright line holds "©", "(c)" or "copyright" in some case. Those letters have no other Unicode spelling that
+# re.IGNORECASE accepts (unlike "i" or "s"), so substring tests on the lowered text rule out what the pattern, tried
+# at every position, cannot match.
+_COPYRIGHT_MARKS = ("(c", "copyr")
+
+
+def _may_hold_copyright(text: str) -> bool:
+    if "©" in text:
+        return True
+    lowered = text.lower()
+    return any(mark in lowered for mark in _COPYRIGHT_MARKS)
+
+
 # "© Sputnik / Natalia Seliverstova", "© AP Photo", "(c) 2024 Getty Images": who took a picture, not who owns the text.
 _PHOTO_CREDIT = re.compile(r"/|\b(?:Photo|Photos|Images|Image|Shutterstock|Getty|Alamy|Pixabay|Unsplash|EPA|Pool)\b", re.I)
 _WRITTEN_FOR = re.compile(r"^\s*Written (?:for|by)\s+(?P<who>[A-Z][\w.&' -]{1,60}?)\s*(?:[—–-]|,|\.|$)", re.M)
@@ -194,7 +207,7 @@ def extract(text: str, base: Metadata | None = None) -> Metadata:
                 found.set("published", *date)
     for m in _SOURCE.finditer(text):
         found.set("source", m.group("src").strip(), m.span("src"), clue=True)
-    for m in _COPYRIGHT.finditer(text):
+    for m in _COPYRIGHT.finditer(text) if _may_hold_copyright(text) else ():
         if not _PHOTO_CREDIT.search(m.group("holder")):
             found.set("copyright", m.group("holder").strip(), m.span("holder"), clue=True)
     for m in _WRITTEN_FOR.finditer(text):

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from reliability import metadata
 from reliability.metadata import extract
 
 
@@ -68,3 +71,20 @@ def test_photo_credits_are_not_the_copyright_holder():
     text = ("Kremlin calls sanctions an attack\n\n© Sputnik / Natalia Seliverstova\n\nMOSCOW (Sputnik) - The Kremlin said "
             "on Monday.\n\nPhoto: © Getty Images\n\n© 2024 Sputnik. All rights reserved.\n")
     assert extract(text).clues["copyright"] == "Sputnik"
+
+
+def test_copyright_line_in_any_case_is_read() -> None:
+    for line, holder in (("COPYRIGHT 2024 Kyiv Post. All rights reserved.", "Kyiv Post"),
+                         ("(C) 2023 Baltic News Network", "Baltic News Network"),
+                         ("CoPyRiGhT © 2022 by Meduza", "Meduza")):
+        meta = extract(f"Ukraine signs grain deal\n\nThe agreement was signed on Friday in Istanbul.\n\n{line}\n")
+        assert meta.clues.get("copyright") == holder, line
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Copyright", "COPYRIGHT", "copyrıght", "(c)", "(C)", "©", " 2024 ", "Reuters",
+                                 "The Times", ".", "\n", " ", "c", "(", "right", "copy", "İ", "ı"]), max_size=20))
+def test_copyright_prefilter_never_hides_a_line_the_pattern_reads(parts: list[str]) -> None:
+    text = "".join(parts)
+    if metadata._COPYRIGHT.search(text):
+        assert metadata._may_hold_copyright(text), text
