@@ -96,3 +96,10 @@ def test_an_unrelated_first_line_is_not_treated_as_the_headline(ctx):
     assert signal.value == 0.0
     assert "does not read as" in signal.summary
 
+
+
+def test_a_headline_name_counts_as_mentioned_only_where_a_body_word_starts_with_it() -> None:
+    assert headline._mentioned("Iran", "talks with iran's envoy resumed")
+    assert headline._mentioned("Russia", "the russian embassy said")  # shares the stem "russ"
+    assert not headline._mentioned("Iran", "the tirana office and the tiranian delegation")
+    assert headline._mentioned("Iran", "iran opened; later tirana")  # at the very start of the body

@@ -172,8 +172,12 @@ def _mentioned(word: str, body_lower: str) -> bool:
     """Is the word, or a form sharing its stem (Russia/Russian, Zelensky/Zelenskyy), in the body?"""
     lower = word.lower()
     stem = lower[: max(4, len(lower) - 2)] if len(lower) > 4 else lower
-    # The substring test answers most words; the regex only checks that a match starts a word.
-    return stem in body_lower and re.search(rf"(?<![a-z]){re.escape(stem)}", body_lower) is not None
+    # A use of the stem that starts a word (no letter a-z before it), found with str.find: a regex built per word
+    # would be compiled anew for most headline words.
+    at = body_lower.find(stem)
+    while at > 0 and "a" <= body_lower[at - 1] <= "z":
+        at = body_lower.find(stem, at + 1)
+    return at >= 0
 
 
 def _reversed_polarity(text: str, head: tuple[int, int], body: str, settings: Settings) -> list[Finding]:
