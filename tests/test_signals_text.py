@@ -193,3 +193,21 @@ def test_scanner_built_after_a_text_was_indexed_still_finds_its_words() -> None:
     assert [m.group() for m in before.finditer(text)] == ["went viral"]
     later = Scanner(compile_phrases(["quokka photobomb", "quokka selfies"]), frozenset({"quokka"}))
     assert [m.group() for m in later.finditer(text)] == ["quokka photobomb", "quokka selfies"]
+
+
+_WORDY_PARTS = st.sampled_from(["Kyiv", "kyiv", "’s", "'s", "don't", "rock'n'roll", "O’Neil", "'", "’", "''",
+                                "é", "Müller", " ", "\n", "-", ".", "2024", "A", "x", "IT'S", "s'", "'t"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_WORDY_PARTS, max_size=30))
+def test_word_index_read_off_the_phrase_tokens_equals_a_direct_split(parts: list[str]) -> None:
+    from itertools import accumulate
+
+    from reliability.signals._phrases import folded_tokens
+    from reliability.signals._text import _words_of_tokens
+
+    text = "".join(parts)
+    pieces = re.split(r"([A-Za-z]+)", text.lower())
+    expected = (pieces[1::2], list(accumulate(map(len, pieces)))[0:-1:2])
+    assert _words_of_tokens(folded_tokens(text)) == expected, text

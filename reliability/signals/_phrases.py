@@ -36,6 +36,23 @@ def _fold(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Tokens:
+    """A text split on its words as the phrase table reads them (``WORD_SPLIT`` over :func:`_fold`)."""
+
+    folded: str  # the text lowercased, with "’" as "'" (same length: see _fold)
+    parts: list[str]  # gap, word, gap, word, ..., trailing text
+    bounds: np.ndarray  # running lengths of the parts: word i starts at bounds[2i] and ends at bounds[2i + 1]
+
+
+@lru_cache(maxsize=64)
+def folded_tokens(text: str) -> Tokens:
+    """Shared per text: garbled_text scores these words and the word index of :mod:`._text` is read off them."""
+    folded = _fold(text)
+    parts = WORD_SPLIT.split(folded)
+    return Tokens(folded, parts, np.cumsum(np.fromiter(map(len, parts), int, len(parts))))
+
+
+@dataclass(frozen=True)
 class PairScores:
     """Adjacent in-vocabulary word pairs of a text: offsets of both words and each pair's PMI."""
 
@@ -71,13 +88,12 @@ class PhraseTable:
         return word in self.index_
 
     def score(self, text: str) -> PairScores:
-        parts = WORD_SPLIT.split(_fold(text))
+        tokens = folded_tokens(text)
+        parts, bounds = tokens.parts, tokens.bounds
         gaps, words = parts[0:-1:2], parts[1::2]
         if len(words) < 2:
             empty = np.zeros(0)
             return PairScores(empty.astype(int), empty.astype(int), empty, empty)
-        # Running lengths of the pieces: word i starts where piece 2i ends and ends where piece 2i + 1 does.
-        bounds = np.cumsum(np.fromiter(map(len, parts), int, len(parts)))
         starts, ends = bounds[0:-1:2], bounds[1::2]
         word_lengths = ends - starts
         index = self.index_

@@ -11,10 +11,13 @@ from __future__ import annotations
 import math
 import re
 from re import _constants, _parser  # type: ignore[attr-defined]  # read-only use: LiteralGate
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, compress
 from typing import AbstractSet, Iterable, KeysView, Mapping, Sequence
+
+from ._phrases import Tokens, folded_tokens
 
 # Tokens that end with a full stop but do not end a sentence ("Mr. Smith", "U.S. officials").
 _ABBREVIATIONS = frozenset(
@@ -256,10 +259,12 @@ class WordIndex:
         # Lowercasing the whole text at once keeps every offset unless it holds a character whose lowercase is
         # longer or an ASCII letter ("İ", the Kelvin sign); lowered_for_gates is None then, and words are lowered
         # one by one.
-        lowered = lowered_for_gates(text)
-        parts = _WORD_SPLIT.split(text if lowered is None else lowered)
-        self._words = parts[1::2] if lowered is not None else [w.lower() for w in parts[1::2]]
-        self.offsets: list[int] = list(accumulate(map(len, parts)))[0:-1:2]
+        if lowered_for_gates(text) is None:
+            parts = _WORD_SPLIT.split(text)
+            self._words = [w.lower() for w in parts[1::2]]
+            self.offsets: list[int] = list(accumulate(map(len, parts)))[0:-1:2]
+        else:
+            self._words, self.offsets = _words_of_tokens(folded_tokens(text))
         self.capitalised: list[int] = list(compress(self.offsets, map(str.isupper, map(text.__getitem__, self.offsets))))
         self._version = _asked_version
         self._starts: dict[str, list[int]] = {}
@@ -282,6 +287,36 @@ class WordIndex:
             found = [offset for w, offset in zip(self._words, self.offsets) if w == word]
             self._starts[word] = found
         return found
+
+
+def _words_of_tokens(tokens: Tokens) -> tuple[list[str], list[int]]:
+    """The words and their offsets, read off the phrase table's split of the same text (shared, so the text is
+    split once). There a word is a run of a-z in the lowered text with "’" as "'", the same runs as ours, except
+    that "don't" or "Kyiv's" is one token: those few are cut at their apostrophe."""
+    words = tokens.parts[1::2]
+    starts = tokens.bounds[0:-1:2].tolist()
+    if "'" not in tokens.folded:
+        return words, starts
+    at, inside = tokens.folded.find("'"), set()
+    while at >= 0:  # a text holds few apostrophes; the word before each may be a "Kyiv's"
+        i = bisect_right(starts, at) - 1
+        if i >= 0 and "'" in words[i]:
+            inside.add(i)
+        at = tokens.folded.find("'", at + 1)
+    joined = sorted(inside)
+    out_words: list[str] = []
+    out_starts: list[int] = []
+    done = 0
+    for i in joined:
+        out_words += words[done:i]
+        out_starts += starts[done:i]
+        head, tail = words[i].split("'")
+        out_words += (head, tail)
+        out_starts += (starts[i], starts[i] + len(head) + 1)
+        done = i + 1
+    out_words += words[done:]
+    out_starts += starts[done:]
+    return out_words, out_starts
 
 
 @lru_cache(maxsize=64)
