@@ -284,6 +284,7 @@ _CREDIT_PARTS = [
     "rt.com ", "(Reuters) Moscow", "(AP) ", "from TASS https://tass.com", "By Jane Doe via The Hill", "by x via Y",
     "Written by Staff via Global Times", "\n", "\n\n", " ", "  ", "x", "A", "(", ")", ",", ".", "-", "RIA Novosti",
     "AFP", "Reuters", "TASS", "xReuters", "-AFP", "AP-", "APx", "Xinhua", "AP\n", "/TASS/",
+    "Reporting by Jane Doe", " Reporting by Olena Hrytsenko", "Additional reporting by Max Hunder and ",
 ]
 
 
@@ -306,6 +307,9 @@ def test_line_anchored_credit_lines_and_agency_names_match_a_plain_scan(config, 
         assert fast == [m.span() for m in pattern.finditer(text)], (pattern.pattern, text)
     old = _old_any_name(list(lex.agency_names))
     assert [m.span() for m in lex.any_agency.finditer(text)] == [m.span() for m in old.finditer(text)], text
+    first = next(byline._line_matches(byline._CREDIT_LINE, text, byline._line_starts(text)), None)
+    found = byline._CREDIT_LINE.search(text)
+    assert (first and first.span("who")) == (found and found.span("who")), text
 
 
 def test_agency_names_in_seeds_as_with_the_plain_pattern(config, seed_texts) -> None:  # type: ignore[no-untyped-def]

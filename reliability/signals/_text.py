@@ -626,7 +626,8 @@ def _any_in(text: str, lowered: str | None, options: frozenset[Literal]) -> bool
 
 @lru_cache(maxsize=64)
 def lowered_for_gates(text: str) -> str | None:
-    return None if _FOLDS_TO_ASCII.search(text) else text.lower()
+    # str.isascii() is a flag CPython keeps on every string: an ASCII text needs no scan for the four letters.
+    return None if not text.isascii() and _FOLDS_TO_ASCII.search(text) else text.lower()
 
 
 def _sequence_needs(items: list[tuple[object, object]], fold: bool) -> Needs:

@@ -206,7 +206,7 @@ def _find(doc: Document, lex: Lexicon, registry: OutletRegistry) -> Findings:
 def _find_author(doc: Document, lex: Lexicon, registry: OutletRegistry, found: Findings) -> None:
     author, span = doc.meta.author, doc.meta.spans.get("author")
     if not author:
-        m = _CREDIT_LINE.search(doc.text)
+        m = next(_line_matches(_CREDIT_LINE, doc.text, _line_starts(doc.text)), None)  # its first match, as search
         if m:
             author, span = m.group("who").strip(), m.span("who")
     if not author:
