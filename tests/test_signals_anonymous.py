@@ -150,3 +150,21 @@ def test_named_speaker_reached_past_title_and_auxiliary() -> None:
     cues = anonymous.build_cues(load_config().lexicon(anonymous.NAME))
     assert [m.group("name") for m in cues.named[0].finditer(text, capitalised=True)] == [
         "NATO Secretary General Jens Stoltenberg"]
+
+
+_VAGUE_PARTS = st.sampled_from([
+    "some", "Western", "officials", "critics", "supporters of the Ukrainian president", "have long", "argue",
+    "said", "SAID", "ſaid", "ſome", "\u212a", "told", "u.s.", "high-ranking", "the", "a", "people familiar with the matter",
+    "of", "close to", "and", "Kyiv", "sources", ",", ".", " ", "  ", "\n", "“", "”", "'", "’", "-", "2024",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_VAGUE_PARTS, max_size=25))
+def test_vague_speakers_found_as_when_every_first_word_is_tried(parts: list[str]) -> None:
+    text = " ".join(parts)
+    cues = anonymous.build_cues(load_config().lexicon(anonymous.NAME))
+    scanner = cues.vague[0]
+    assert scanner.reach is not None
+    everywhere = dataclasses.replace(scanner, reach=None)
+    assert [m.span() for m in scanner.finditer(text)] == [m.span() for m in everywhere.finditer(text)], text

@@ -393,9 +393,14 @@ class Reach:
 
     words: frozenset[str]  # lowercase first words of what every match reaches
     barrier: re.Pattern[str]
+    # The pattern ignores case: in a text holding a letter re.IGNORECASE folds to ASCII ("ſaid") the word index
+    # may not see the word reached, so no candidate is dropped there.
+    ignorecase: bool = False
 
     def viable(self, text: str, index: WordIndex, candidates: Iterable[int]) -> list[int]:
         """The ``candidates`` (sorted offsets) with one of ``words`` after them and no barrier before it."""
+        if self.ignorecase and lowered_for_gates(text) is None:
+            return list(candidates)
         targets = sorted(chain.from_iterable(map(index.starts, index.present(self.words))))
         out: list[int] = []
         i, barrier_at = 0, -1  # the first barrier at or after the last offset searched from

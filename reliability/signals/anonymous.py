@@ -68,7 +68,7 @@ def build_cues(lexicon: Mapping[str, object]) -> Cues:
     )
 
 
-# What an auxiliary may be made of for _verb_reach to know which lowercase words can stand before the verb.
+# What a lexicon phrase before the verb may be made of for a Reach to know what can stand before the verb.
 _PLAIN_AUXILIARY = re.compile(r"[A-Za-z’' .-]+")
 
 
@@ -78,12 +78,18 @@ def _verb_reach(lexicon: Mapping[str, object], verb_list: list[str]) -> Reach | 
     auxiliary (a capitalised run followed by "met", "visited", ... is skipped without trying the pattern).
     None when the lexicon holds auxiliaries or verbs this cannot vouch for."""
     auxiliaries = strings(lexicon, "auxiliaries")
-    if not all(_PLAIN_AUXILIARY.fullmatch(a) for a in auxiliaries) or not all(re.match("[A-Za-z]", v) for v in verb_list):
-        return None
     allowed = {w.lower() for phrase in (*_PARTICLES, *_ORG_HEADS, *auxiliaries) for w in re.findall("[A-Za-z]+", phrase)}
     words = "|".join(sorted(allowed))
     barrier = re.compile(rf"[^\w\s’'.-]|(?<=\s)(?!(?:{words})(?![A-Za-z]))[a-z]")
-    return Reach(frozenset(filter(None, map(first_word, verb_list))), barrier)
+    return _reach_verbs(verb_list, auxiliaries, barrier, ignorecase=False)
+
+
+def _reach_verbs(verb_list: list[str], lead: list[str], barrier: re.Pattern[str], *, ignorecase: bool) -> Reach | None:
+    """A Reach of the reporting verbs, when the lexicon phrases that may come before one (``lead``) are plain
+    words (a "re:" entry could hold anything) and every verb starts with a letter (a word start)."""
+    if not all(_PLAIN_AUXILIARY.fullmatch(p) for p in lead) or not all(re.match("[A-Za-z]", v) for v in verb_list):
+        return None
+    return Reach(frozenset(filter(None, map(first_word, verb_list))), barrier, ignorecase)
 
 
 def _vague_scanners(lexicon: Mapping[str, object], aux: str, verbs: str) -> tuple[tuple[Scanner, ...], Scanner]:
@@ -96,9 +102,12 @@ def _vague_scanners(lexicon: Mapping[str, object], aux: str, verbs: str) -> tupl
     # "supporters of the Ukrainian president": up to three words, none ending a sentence.
     qualifier = r"(?:\s+(?:of|in|across|on|around|close\s+to|familiar\s+with)(?:\s+(?!and\b|or\b)[\w’'-]+){1,3}?)?"
     subject_starts = frozenset(filter(None, map(first_word, [*speakers, *modifiers])))
+    # Between "some Western officials" and the verb there are words and white space, never a comma or a quote.
+    lead = [*speakers, *modifiers, *strings(lexicon, "auxiliaries")]
+    reach = _reach_verbs(strings(lexicon, "reporting_verbs"), lead, re.compile(r"[^\w\s’'.-]"), ignorecase=True)
     vague = (
         # "critics argue", "supporters of the Ukrainian president counter", "Western officials maintain"
-        Scanner(_ci(rf"{mods}{who}{qualifier}\s+{aux}{verbs}\b"), subject_starts),
+        Scanner(_ci(rf"{mods}{who}{qualifier}\s+{aux}{verbs}\b"), subject_starts, reach=reach),
         # "citing Ukrainian officials", "according to unnamed sources"
         Scanner(_ci(rf"(?:citing|quoting|according\s+to)\s+{mods}{role_nouns}\b"), _words("citing quoting according")),
         *phrase_scanners(strings(lexicon, "weasel_phrases")),
