@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reliability import load_config
 from reliability.model import Document, Signal
@@ -114,3 +117,10 @@ def test_longer_variant_is_not_counted_as_the_shorter_one():
     signal = run(transliteration, text)
     assert signal.details["mixed"] == ["Zelenskyy ×2 / Zelensky ×1", "Odesa ×1 / Odessa ×1"]
     assert signal.value > run(transliteration, "Zelenskyy met Zelensky.").value
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="!?1”\"’' a\n", max_size=30))
+def test_exclamation_marks_found_as_by_the_plain_pattern(text: str) -> None:
+    plain = re.compile(r"[!?]*![!?1]*(?![”\"’'])")
+    assert [m.span() for m in sensational._EXCLAIM.finditer(text)] == [m.span() for m in plain.finditer(text)]

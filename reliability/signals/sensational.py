@@ -39,7 +39,10 @@ def _build(ctx: SignalContext) -> Cues:
 
 
 # Exclamation marks closing a quotation are the speaker's, not the writer's ("“Stop!” he shouted").
-_EXCLAIM = re.compile(r"[!?]*![!?1]*(?![”\"’'])")
+# "[!?]*![!?1]*(?![”\"’'])" with its first character taken first: either it is the "!" itself or more marks lead
+# to one. A pattern opening with a character class is scanned in C for it, one opening with a repeat is tried
+# at every position.
+_EXCLAIM = re.compile(r"[!?](?:[!?]*!|(?<=!))[!?1]*(?![”\"’'])")
 
 
 def compute(doc: Document, ctx: SignalContext) -> Signal:
