@@ -27,7 +27,7 @@ from ..config import Config
 from ..model import Document, DuplicationResult, Match, Metadata, Passage, Repetition
 from .align import AlignParams, Prepared, align_prepared, prepare
 from .candidates import ContentHasher, DocumentHashes, candidate_pairs, document_hashes, sign_batch
-from .claims import ClaimParams, claim_passages
+from .claims import ClaimParams, ClaimPreparer, claim_passages_prepared
 from .clusters import clusters
 from .history import History, StoredArticle
 from .minhash import SignatureScheme, TokenHasher, jaccard
@@ -110,6 +110,7 @@ class _Engine:
         self.scheme = SignatureScheme.from_config(config)
         self.align_params = AlignParams.from_config(config)
         self.claim_params = ClaimParams.from_config(config)
+        self.claims = ClaimPreparer(self.claim_params, self.params.align_cache)  # per batch: freed with the engine
         self.texts = _Texts(self.align_params, self.params.align_cache)
         self.origins = [Origin.of(d) for d in docs]
         self.labels: dict[str, str] = {o.id: names_for_note(o) for o in self.origins}
@@ -121,13 +122,18 @@ class _Engine:
         passages = self._align(src, dst, blank_quotes=False)
         if not passages:
             # No reused passage: the pair may still share a reworded claim (one sentence), see .claims.
-            passages = claim_passages(src.text or "", dst.text or "", self.claim_params)
+            passages = self._claims(src, dst)
         if not passages:
             return None
         passages = self._separate_quotes(passages, src, dst)
         kind, similarity = _kind_and_similarity(passages)
         credit = credited(src, dst.text or "", self.params.agencies) if earlier is not None and kind != "quote" else None
         return Match(src.id, dst.id, kind, similarity, tuple(passages), earlier, credit)
+
+    def _claims(self, src: Origin, dst: Origin) -> list[Passage]:
+        if not self.claim_params.enabled:
+            return []
+        return claim_passages_prepared(self.claims(src.text or ""), self.claims(dst.text or ""), self.claim_params)
 
     def _align(self, src: Origin, dst: Origin, *, blank_quotes: bool) -> list[Passage]:
         pa, pb = (self._prepared(o, blank_quotes) for o in (src, dst))

@@ -225,8 +225,12 @@ def _term_counts(
     return rarity, dict(by_term), dict(capital)
 
 
-class _Preparer:
-    """Claim preparation under one :class:`ClaimParams`, with the texts it prepared lately (bounded LRU)."""
+class ClaimPreparer:
+    """Claim preparation under one :class:`ClaimParams`, with the texts it prepared lately (bounded LRU).
+
+    The duplication engine keeps one per batch, so its prepared texts go when the batch does; :func:`prepare_claims`
+    keeps a few module-level ones for callers without a batch.
+    """
 
     def __init__(self, params: ClaimParams, size: int) -> None:
         self.params = params
@@ -247,17 +251,17 @@ class _Preparer:
 
 # Preparers by the id of their params object (ClaimParams holds a dict, so it cannot be a dict key itself). An entry
 # holds its params, so the id cannot be reused while the entry lives; the identity check guards the rest.
-_PREPARERS: OrderedDict[int, _Preparer] = OrderedDict()
+_PREPARERS: OrderedDict[int, ClaimPreparer] = OrderedDict()
 _MAX_PREPARERS = 4
 # Texts whose claim preparation is kept per params: a batch's candidate pairs are sorted by their first document,
 # so a text meets its partners close together and a few thousand recent texts catch nearly every repeat.
 _CACHED_TEXTS = 2048
 
 
-def _preparer(params: ClaimParams) -> _Preparer:
+def _preparer(params: ClaimParams) -> ClaimPreparer:
     found = _PREPARERS.get(id(params))
     if found is None or found.params is not params:
-        found = _PREPARERS[id(params)] = _Preparer(params, _CACHED_TEXTS)
+        found = _PREPARERS[id(params)] = ClaimPreparer(params, _CACHED_TEXTS)
         if len(_PREPARERS) > _MAX_PREPARERS:
             _PREPARERS.popitem(last=False)
     _PREPARERS.move_to_end(id(params))
