@@ -235,6 +235,7 @@ _NEWLINE = re.compile(r"\n")
 # (and only where that word can begin a cue) is far cheaper than letting the regex engine try every offset.
 # Splitting on the words gives gap, word, gap, ..., gap: the pieces tile the text, so a word's offset is the
 # running length of the pieces before it (summed in C, not counted word by word in Python).
+# A word is a run of ASCII letters, lowercased.
 _WORD_SPLIT = re.compile(r"([A-Za-z]+)")
 
 
@@ -256,9 +257,9 @@ class WordIndex:
     """Where the words of a text start: all words, capitalised words, and the starts of a given lowercase word."""
 
     def __init__(self, text: str) -> None:
-        # Lowercasing the whole text at once keeps every offset unless it holds a character whose lowercase is
-        # longer or an ASCII letter ("İ", the Kelvin sign); lowered_for_gates is None then, and words are lowered
-        # one by one.
+        # The words are read off the phrase table's split of the lowered text, shared with garbled_text so a text
+        # is split once. A text holding a letter whose lowercase is longer or an ASCII letter ("İ", the Kelvin
+        # sign; lowered_for_gates is None) is split here instead and its words lowered one by one.
         if lowered_for_gates(text) is None:
             parts = _WORD_SPLIT.split(text)
             self._words = [w.lower() for w in parts[1::2]]
