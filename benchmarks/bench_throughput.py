@@ -272,7 +272,8 @@ def bench(n: int, args: argparse.Namespace) -> dict[str, Any]:
         print(f"           naive datasketch on {ref.docs} docs: {ref.docs_per_s:.1f} docs/s, "
               f"{ref.docs / max(ref.cpu_seconds, 1e-9):.0f} docs per cpu-second"
               + (f"  -> ratio {ratio:.1f}x" if ratio else "")
-              + f"  (its LSH candidates: recall {nq.recall:.3f}, precision {nq.precision:.3f})")
+              + (f"  (its LSH candidates: recall {nq.recall:.3f}, precision {nq.precision:.3f})" if nq.planted
+                 else "  (no planted pairs among its articles)"))
         own = naive.engine(jsonl, naive_n)
         row["engine"] = {"docs": own.docs, "seconds": own.seconds, "cpu_seconds": own.cpu_seconds,
                          "docs_per_s": own.docs_per_s, "pairs": len(own.pairs), "pairs_in_common": len(own.pairs & ref.pairs)}
@@ -297,16 +298,28 @@ def bench(n: int, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _subset(jsonl: Path, truth: Sequence[tuple[str, str, str]], n: int, out: Path) -> tuple[Path, list[tuple[str, str, str]]]:
-    """The first ``n`` articles and the planted pairs inside them (copies always come after their original)."""
-    sub = out / f"{jsonl.stem}-first{n}.jsonl"
-    if not sub.exists():
-        with jsonl.open(encoding="utf-8") as src, sub.open("w", encoding="utf-8") as dst:
-            for i, line in enumerate(src):
-                if i >= n:
-                    break
+    """``n`` articles of the corpus holding planted pairs at the corpus's own rate, in corpus order.
+
+    The first ``n`` articles will not do: copies are planted only after the first tenth of a corpus, so the first 10k
+    of a 100k corpus hold none. Instead the planted pairs are taken in the order of their copies, both articles of
+    each, until they make up the corpus's share of copies; articles that are neither copy nor original fill the rest.
+    """
+    total = sum(1 for _ in jsonl.open(encoding="utf-8"))
+    want_pairs = round(len(truth) * n / max(total, 1))
+    pairs = sorted(truth, key=lambda t: t[1])[:want_pairs]
+    chosen = {i for a, b, _ in pairs for i in (a, b)}
+    involved = {i for a, b, _ in truth for i in (a, b)}
+    sub = out / f"{jsonl.stem}-subset{n}.jsonl"
+    kept: set[str] = set()
+    with jsonl.open(encoding="utf-8") as src, sub.open("w", encoding="utf-8") as dst:
+        fill = n - len(chosen)
+        for line in src:
+            doc_id = json.loads(line)["id"]
+            if doc_id in chosen or (fill > 0 and doc_id not in involved):
+                fill -= doc_id not in chosen
+                kept.add(doc_id)
                 dst.write(line)
-    ids = {f"a{i:07d}" for i in range(n)}
-    return sub, [t for t in truth if t[0] in ids and t[1] in ids]
+    return sub, [t for t in pairs if t[0] in kept and t[1] in kept]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
