@@ -237,6 +237,19 @@ def test_seed_shared_no_fly_zone_claims_are_paraphrase(seeds: tuple[list[Documen
     assert {frozenset(p) for p in combinations(("000", "002", "003"), 2)} <= linked
 
 
+@pytest.mark.xfail(strict=True, reason="known gap: above exhaustive_below articles, pairs are aligned only if LSH "
+                   "retrieves them, and rewrites sharing one reworded claim share too few shingles or stem pairs")
+def test_seed_claims_are_still_linked_inside_a_large_batch(seeds: tuple[list[Document], DuplicationResult]) -> None:
+    # A newsroom batch holds hundreds of articles; the same-story rewrites must not lose their links among them.
+    pan = sorted(Path("/work/shared/eval/pan13-train/src").glob("*.txt"))[:60]
+    if len(pan) < 60:
+        pytest.skip("PAN13 training corpus not available")
+    docs = seeds[0] + [Document(p.stem, p.read_text(encoding="utf-8")[:5000], Metadata()) for p in pan]
+    result = find_duplicates(docs, CONFIG)
+    linked = {frozenset((m.a[:3], m.b[:3])) for m in result.matches if m.kind == "paraphrase"}
+    assert {frozenset(p) for p in combinations(("000", "002", "003"), 2)} <= linked
+
+
 def test_parallel_alignment_gives_the_same_matches() -> None:
     # 12 copies of one story: 66 candidate pairs, enough for the worker processes to be used.
     source = _text("flood_source")
