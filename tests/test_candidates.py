@@ -125,3 +125,16 @@ def test_signing_in_small_chunks_finds_the_same_pairs(monkeypatch: pytest.Monkey
     pairs = {tuple(p) for p in candidate_pairs(chunked, SCHEME, PARAMS).tolist()}
     assert pairs == {tuple(p) for p in candidate_pairs(whole, SCHEME, PARAMS).tolist()}
     assert {(3, 40), (17, 41), (25, 42), (8, 42)} <= pairs
+
+
+def test_same_story_pairs_need_several_shared_rare_terms() -> None:
+    from reliability.duplication.candidates import story_pairs
+
+    t = lambda *xs: np.array(sorted(xs), dtype=np.uint64)  # noqa: E731
+    rare = [t(11, 12, 13, 14), t(11, 12, 13, 99), t(11, 12, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60), t(77)]
+    pairs = story_pairs(rare, min_shared=3, min_containment=0.25, max_docs=50).tolist()
+    assert pairs == [[0, 1]]  # 0-2 share only two terms; 3 shares none
+    # A term found in more documents than max_docs is the batch's topic, not a story: it does not count.
+    crowd = [t(1, 2, 3)] * 2 + [t(1, 500 + i) for i in range(60)]
+    assert story_pairs(crowd, 3, 0.25, max_docs=50).tolist() == []
+    assert story_pairs(crowd, 2, 0.25, max_docs=100).tolist()[0] == [0, 1]

@@ -26,7 +26,7 @@ import numpy as np
 from ..config import Config
 from ..model import Document, DuplicationResult, Match, Metadata, Passage, Repetition
 from .align import AlignParams, Prepared, align_prepared, prepare
-from .candidates import ContentHasher, DocumentHashes, candidate_pairs, document_hashes, sign_batch
+from .candidates import ContentHasher, DocumentHashes, RareTermHasher, candidate_pairs, document_hashes, sign_batch
 from .claims import ClaimParams, ClaimPreparer, claim_passages_prepared
 from .clusters import clusters
 from .history import History, StoredArticle
@@ -65,9 +65,11 @@ class DocumentPreparer:
         self.scheme = SignatureScheme.from_config(config)
         self.hasher = TokenHasher()
         self.content_hasher = ContentHasher(self.params.paraphrase_language, self.params.paraphrase_stopwords)
+        on = self.params.story_min_shared > 0  # rare terms cost a wordfreq lookup per new word: only when used
+        self.rare_hasher = RareTermHasher(self.params.paraphrase_language, self.params.story_max_zipf) if on else None
 
     def __call__(self, doc: Document) -> DocumentWork:
-        hashes = document_hashes(doc.text, self.scheme, self.hasher, self.content_hasher)
+        hashes = document_hashes(doc.text, self.scheme, self.hasher, self.content_hasher, self.rare_hasher)
         p = self.params
         reps = find_repetitions(
             doc.id, doc.text, hashes.shingles, min_words=p.repetition_min_words,

@@ -23,7 +23,7 @@ collision among them is likely; a pair is kept when its windows collide ``min_ba
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from typing import Sequence
@@ -31,7 +31,7 @@ from typing import Sequence
 import numpy as np
 import Stemmer
 import xxhash
-from wordfreq import top_n_list
+from wordfreq import top_n_list, zipf_frequency
 
 from .minhash import CachedHasher, SignatureScheme, TokenHasher, combine, grouped_signatures, signatures, tokens
 from .params import DuplicationParams
@@ -75,6 +75,23 @@ class ContentHasher(CachedHasher):
         return value | 1 if word in self._stop or len(word) < 2 else value
 
 
+class RareTermHasher(CachedHasher):
+    """Hash of the stem of each *rare* word (below ``max_zipf`` on wordfreq's scale, four letters or more), 0 for
+    any other word: the names and terms a same-story rewrite keeps when it changes every sentence."""
+
+    def __init__(self, language: str = "en", max_zipf: float = 3.5) -> None:
+        super().__init__()
+        self._language = language
+        self._max_zipf = max_zipf
+        self._stemmer = Stemmer.Stemmer(_SNOWBALL[language]) if language in _SNOWBALL else None
+
+    def _value(self, word: str) -> int:
+        if len(word) < 4 or not word.isalpha() or zipf_frequency(word, self._language) >= self._max_zipf:
+            return 0
+        stem = self._stemmer.stemWord(word) if self._stemmer else word
+        return xxhash.xxh64_intdigest(stem.encode("utf-8", "surrogatepass")) | 1
+
+
 @lru_cache(maxsize=4)
 def _stopwords(language: str, n: int) -> tuple[str, ...]:
     # Most frequent words by wordfreq: function words and a few generic verbs, for any supported language.
@@ -105,6 +122,7 @@ class BatchSignatures:
     stem_pairs: ViewSignatures  # neighbouring content-stem pairs, same filtering: windows and documents
     shingle_hashes: tuple[np.ndarray, ...]  # all word k-gram hashes per document (repetition finder, history)
     filtered: bool  # did boilerplate filtering remove anything (then shingles.docs differ from full signatures)
+    rare_terms: tuple[np.ndarray, ...] = ()  # each document's distinct rare-term hashes (same-story candidates)
 
     def documents(self, scheme: SignatureScheme) -> np.ndarray:
         """(n_docs, num_perm) signatures of all word 3-grams: what the history store records and is queried with."""
@@ -197,13 +215,21 @@ class DocumentHashes:
 
     shingles: np.ndarray  # word k-gram hashes (uint64)
     stem_pairs: np.ndarray  # neighbouring content-stem pair hashes (uint64)
+    rare_terms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))  # sorted distinct rare stems
 
 
 def document_hashes(
-    text: str, scheme: SignatureScheme, hasher: TokenHasher, content_hasher: ContentHasher
+    text: str,
+    scheme: SignatureScheme,
+    hasher: TokenHasher,
+    content_hasher: ContentHasher,
+    rare_hasher: RareTermHasher | None = None,
 ) -> DocumentHashes:
     words = tokens(text)
-    return DocumentHashes(combine(hasher(words), scheme.shingle_size), stem_pairs(content_hasher(words)))
+    rare = np.unique(rare_hasher(words)) if rare_hasher is not None else np.zeros(1, dtype=np.uint64)
+    return DocumentHashes(
+        combine(hasher(words), scheme.shingle_size), stem_pairs(content_hasher(words)), rare[rare != 0]
+    )
 
 
 def batch_signatures(
@@ -215,7 +241,8 @@ def batch_signatures(
 ) -> BatchSignatures:
     hasher = hasher or TokenHasher()
     content_hasher = content_hasher or ContentHasher(params.paraphrase_language, params.paraphrase_stopwords)
-    return sign_batch([document_hashes(t, scheme, hasher, content_hasher) for t in texts], scheme, params)
+    rare = RareTermHasher(params.paraphrase_language, params.story_max_zipf) if params.story_min_shared > 0 else None
+    return sign_batch([document_hashes(t, scheme, hasher, content_hasher, rare) for t in texts], scheme, params)
 
 
 def sign_batch(hashes: Sequence[DocumentHashes], scheme: SignatureScheme, params: DuplicationParams) -> BatchSignatures:
@@ -229,7 +256,10 @@ def sign_batch(hashes: Sequence[DocumentHashes], scheme: SignatureScheme, params
     del kept
     pairs = drop_common([h.stem_pairs for h in hashes], params.max_bucket)
     banding = lsh_params(params.passage_paraphrase_threshold, scheme.num_perm, params.lsh_recall)
-    return BatchSignatures(shingles, windowed_signatures(pairs, half_para, scheme, *banding), tuple(shingle_arrays), filtered)
+    return BatchSignatures(
+        shingles, windowed_signatures(pairs, half_para, scheme, *banding), tuple(shingle_arrays), filtered,
+        tuple(h.rare_terms for h in hashes),
+    )
 
 
 def stem_pairs(stems: np.ndarray) -> np.ndarray:
@@ -357,10 +387,43 @@ def candidate_pairs(sigs: BatchSignatures, scheme: SignatureScheme, params: Dupl
     for view, min_hits in views:
         if len(view.keys) >= 2:
             found.append(_colliding_keys(view.keys, view.owners, params.max_bucket, min_hits))
+    if params.story_min_shared > 0 and sigs.rare_terms:
+        found.append(story_pairs(sigs.rare_terms, params.story_min_shared, params.story_min_containment, params.max_bucket))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.unique(np.concatenate(found), axis=0)
     return _cap_per_document(pairs, sigs, params.max_pairs_per_doc)
+
+
+def story_pairs(rare_terms: Sequence[np.ndarray], min_shared: int, min_containment: float, max_docs: int) -> np.ndarray:
+    """Document pairs sharing ``min_shared`` rare terms or more, at least ``min_containment`` of the smaller set.
+
+    Counted exactly from an inverted index, not estimated with MinHash: a rewrite keeps a handful of rare terms,
+    too few for any LSH setting that does not also pair everything. A term in more than ``max_docs`` documents is a
+    topic of the batch ("Kyiv" on a war day), not evidence of one story, and is ignored.
+    """
+    n = len(rare_terms)
+    sizes = np.fromiter((len(t) for t in rare_terms), dtype=np.int64, count=n)
+    if n < 2 or sizes.sum() == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    terms = np.concatenate(rare_terms)
+    owners = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    order = np.argsort(terms, kind="stable")
+    terms, owners = terms[order], owners[order]
+    starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
+    counts = np.diff(np.append(starts, len(terms)))
+    encoded = []
+    for size in np.unique(counts[(counts >= 2) & (counts <= max_docs)]).tolist():
+        group_starts = starts[counts == size]
+        first, second = np.triu_indices(size, 1)
+        a, b = owners[group_starts[:, None] + first].ravel(), owners[group_starts[:, None] + second].ravel()
+        encoded.append(np.minimum(a, b) * n + np.maximum(a, b))  # owners within a term are distinct documents
+    if not encoded:
+        return np.empty((0, 2), dtype=np.int64)
+    pair, shared = np.unique(np.concatenate(encoded), return_counts=True)
+    i, j = pair // n, pair % n
+    keep = (shared >= min_shared) & (shared >= min_containment * np.minimum(sizes[i], sizes[j]))
+    return np.stack((i[keep], j[keep]), axis=1)
 
 
 def _cap_per_document(pairs: np.ndarray, sigs: BatchSignatures, cap: int) -> np.ndarray:

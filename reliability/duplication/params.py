@@ -31,6 +31,9 @@ class DuplicationParams:
     paraphrase_language: str = "en"
     max_bucket: int = 50
     max_pairs_per_doc: int = 200
+    story_min_shared: int = 0
+    story_min_containment: float = 0.25
+    story_max_zipf: float = 3.5
     quote_share: float = 0.6
     history_copy_jaccard: float = 0.5
     align_cache: int = 4096
@@ -47,7 +50,7 @@ class DuplicationParams:
 
     def __post_init__(self) -> None:
         for name in ("threshold", "passage_paraphrase_threshold", "lsh_recall", "quote_share",
-                     "repetition_min_overlap"):
+                     "repetition_min_overlap", "story_min_containment"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"duplication.{name} must be in (0, 1], got {value!r}")
