@@ -23,7 +23,7 @@ collision among them is likely; a pair is kept when its windows collide ``min_ba
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import combinations
 from typing import Sequence
@@ -33,7 +33,10 @@ import Stemmer
 import xxhash
 from wordfreq import top_n_list, zipf_frequency
 
-from .minhash import CachedHasher, SignatureScheme, TokenHasher, combine, grouped_signatures, signatures, tokens
+from .minhash import (
+    CachedHasher, SignatureScheme, TokenHasher, combine, grouped_signatures, pairs_in_runs, signatures, sorted_runs,
+    tokens,
+)
 from .params import DuplicationParams
 
 log = logging.getLogger(__name__)
@@ -67,11 +70,10 @@ class ContentHasher(CachedHasher):
     def __init__(self, language: str = "en", stopwords: int = 150) -> None:
         super().__init__()
         self._stop = frozenset(_stopwords(language, stopwords))
-        self._stemmer = Stemmer.Stemmer(_SNOWBALL[language]) if language in _SNOWBALL else None
+        self._stemmer = _stemmer(language)
 
     def _value(self, word: str) -> int:
-        stem = self._stemmer.stemWord(word) if self._stemmer else word
-        value = xxhash.xxh64_intdigest(stem.encode("utf-8", "surrogatepass")) & ~1
+        value = _stem_hash(self._stemmer, word) & ~1
         return value | 1 if word in self._stop or len(word) < 2 else value
 
 
@@ -83,13 +85,21 @@ class RareTermHasher(CachedHasher):
         super().__init__()
         self._language = language
         self._max_zipf = max_zipf
-        self._stemmer = Stemmer.Stemmer(_SNOWBALL[language]) if language in _SNOWBALL else None
+        self._stemmer = _stemmer(language)
 
     def _value(self, word: str) -> int:
         if len(word) < 4 or not word.isalpha() or zipf_frequency(word, self._language) >= self._max_zipf:
             return 0
-        stem = self._stemmer.stemWord(word) if self._stemmer else word
-        return xxhash.xxh64_intdigest(stem.encode("utf-8", "surrogatepass")) | 1
+        return _stem_hash(self._stemmer, word) | 1
+
+
+def _stemmer(language: str) -> Stemmer.Stemmer | None:
+    return Stemmer.Stemmer(_SNOWBALL[language]) if language in _SNOWBALL else None
+
+
+def _stem_hash(stemmer: Stemmer.Stemmer | None, word: str) -> int:
+    stem = stemmer.stemWord(word) if stemmer else word
+    return xxhash.xxh64_intdigest(stem.encode("utf-8", "surrogatepass"))
 
 
 @lru_cache(maxsize=4)
@@ -141,8 +151,7 @@ def drop_common(hash_arrays: Sequence[np.ndarray], max_docs: int) -> list[np.nda
     if n <= max_docs:
         return list(hash_arrays)
     ordered = np.sort(np.concatenate([np.unique(h) for h in hash_arrays]))
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    documents = np.diff(np.append(starts, len(ordered)))
+    starts, documents = sorted_runs(ordered)
     common = ordered[starts[documents > max_docs]]
     del ordered, starts, documents
     if len(common) == 0:
@@ -226,10 +235,11 @@ def document_hashes(
     rare_hasher: RareTermHasher | None = None,
 ) -> DocumentHashes:
     words = tokens(text)
-    rare = np.unique(rare_hasher(words)) if rare_hasher is not None else np.zeros(1, dtype=np.uint64)
-    return DocumentHashes(
-        combine(hasher(words), scheme.shingle_size), stem_pairs(content_hasher(words)), rare[rare != 0]
-    )
+    hashes = DocumentHashes(combine(hasher(words), scheme.shingle_size), stem_pairs(content_hasher(words)))
+    if rare_hasher is None:
+        return hashes
+    rare = np.unique(rare_hasher(words))
+    return replace(hashes, rare_terms=rare[rare != 0])
 
 
 def batch_signatures(
@@ -252,12 +262,13 @@ def sign_batch(hashes: Sequence[DocumentHashes], scheme: SignatureScheme, params
     half_para = max(1, params.paraphrase_window_words // 2)
     kept = drop_common(shingle_arrays, params.max_bucket)
     filtered = any(len(k) != len(h) for k, h in zip(kept, shingle_arrays))
-    shingles = windowed_signatures(kept, half_window, scheme, *lsh_params(params.threshold, scheme.num_perm, params.lsh_recall))
+    shingle_banding = lsh_params(params.threshold, scheme.num_perm, params.lsh_recall)
+    shingles = windowed_signatures(kept, half_window, scheme, *shingle_banding)
     del kept
     pairs = drop_common([h.stem_pairs for h in hashes], params.max_bucket)
-    banding = lsh_params(params.passage_paraphrase_threshold, scheme.num_perm, params.lsh_recall)
+    stem_banding = lsh_params(params.passage_paraphrase_threshold, scheme.num_perm, params.lsh_recall)
     return BatchSignatures(
-        shingles, windowed_signatures(pairs, half_para, scheme, *banding), tuple(shingle_arrays), filtered,
+        shingles, windowed_signatures(pairs, half_para, scheme, *stem_banding), tuple(shingle_arrays), filtered,
         tuple(h.rare_terms for h in hashes),
     )
 
@@ -357,8 +368,7 @@ def _band_row_pairs(keys: np.ndarray, owners: np.ndarray, max_bucket: int) -> li
     order = (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
     k = packed >> np.uint64(32)
     del packed
-    starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
-    sizes = np.diff(np.append(starts, len(k)))
+    starts, sizes = sorted_runs(k)
     out = []
     for size in np.unique(sizes[sizes >= 2]).tolist():
         group_starts = starts[sizes == size]
@@ -367,8 +377,8 @@ def _band_row_pairs(keys: np.ndarray, owners: np.ndarray, max_bucket: int) -> li
                                      if len(np.unique(owners[order[g : g + size]])) <= max_bucket], dtype=np.int64)
             if not len(group_starts):
                 continue
-        first, second = np.triu_indices(size, 1)
-        out.append(np.stack((order[group_starts[:, None] + first].ravel(), order[group_starts[:, None] + second].ravel()), axis=1))
+        first, second = pairs_in_runs(group_starts, size)
+        out.append(np.stack((order[first], order[second]), axis=1))
     out = [np.sort(p, axis=1) for p in out if len(p)]
     return [p[owners[p[:, 0]] != owners[p[:, 1]]] for p in out]
 
@@ -388,7 +398,9 @@ def candidate_pairs(sigs: BatchSignatures, scheme: SignatureScheme, params: Dupl
         if len(view.keys) >= 2:
             found.append(_colliding_keys(view.keys, view.owners, params.max_bucket, min_hits))
     if params.story_min_shared > 0 and sigs.rare_terms:
-        found.append(story_pairs(sigs.rare_terms, params.story_min_shared, params.story_min_containment, params.max_bucket))
+        found.append(
+            story_pairs(sigs.rare_terms, params.story_min_shared, params.story_min_containment, params.max_bucket)
+        )
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.unique(np.concatenate(found), axis=0)
@@ -410,13 +422,11 @@ def story_pairs(rare_terms: Sequence[np.ndarray], min_shared: int, min_containme
     owners = np.repeat(np.arange(n, dtype=np.int64), sizes)
     order = np.argsort(terms, kind="stable")
     terms, owners = terms[order], owners[order]
-    starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
-    counts = np.diff(np.append(starts, len(terms)))
+    starts, counts = sorted_runs(terms)
     encoded = []
     for size in np.unique(counts[(counts >= 2) & (counts <= max_docs)]).tolist():
-        group_starts = starts[counts == size]
-        first, second = np.triu_indices(size, 1)
-        a, b = owners[group_starts[:, None] + first].ravel(), owners[group_starts[:, None] + second].ravel()
+        first, second = pairs_in_runs(starts[counts == size], size)
+        a, b = owners[first], owners[second]
         encoded.append(np.minimum(a, b) * n + np.maximum(a, b))  # owners within a term are distinct documents
     if not encoded:
         return np.empty((0, 2), dtype=np.int64)

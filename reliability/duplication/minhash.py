@@ -165,6 +165,22 @@ def combine(token_hashes: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
+def sorted_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and length of each run of equal values in the sorted array ``values``."""
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return starts, np.diff(np.append(starts, len(values)))
+
+
+def pairs_in_runs(run_starts: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, j), i < j, of every pair inside each run of ``size`` equal values starting at ``run_starts``.
+
+    Runs are taken a size at a time, all runs of one size in one numpy step: the inverted-index step of LSH
+    buckets, same-story terms and repeated shingles, without a Python loop per run or per pair.
+    """
+    first, second = np.triu_indices(size, 1)
+    return (run_starts[:, None] + first).ravel(), (run_starts[:, None] + second).ravel()
+
+
 def shingle_hashes(text: str, k: int, hasher: TokenHasher | None = None) -> np.ndarray:
     """uint64 hashes of the normalised word k-grams of ``text``."""
     return combine((hasher or _DEFAULT_HASHER)(tokens(text)), k)

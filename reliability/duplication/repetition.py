@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from ..model import Repetition
-from .minhash import TOKEN, TokenHasher, combine
+from .minhash import TOKEN, TokenHasher, combine, pairs_in_runs, sorted_runs
 
 # A segment ends at a line break or after sentence punctuation followed by a space.
 _SEGMENT_END = re.compile(r"\n|(?<=[.!?…])[\"”’»)]?\s+")
@@ -104,17 +104,11 @@ def _cross_segment_pairs(h: np.ndarray, seg: np.ndarray, pos: np.ndarray) -> np.
     """(s1, s2, p1, p2) rows: the same 3-gram at token p1 in segment s1 and at p2 in a later segment s2."""
     order = np.argsort(h, kind="stable")
     h, seg, pos = h[order], seg[order], pos[order]
-    starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
-    sizes = np.diff(np.append(starts, len(h)))
+    starts, sizes = sorted_runs(h)
     rows = []
-    for size in range(2, _MAX_COPIES + 1):
-        group_starts = starts[sizes == size]
-        if len(group_starts) == 0:
-            continue
-        for i in range(size):
-            for j in range(i + 1, size):
-                a, b = group_starts + i, group_starts + j
-                rows.append(np.stack((seg[a], seg[b], pos[a], pos[b]), axis=1))
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= _MAX_COPIES)]).tolist():
+        a, b = pairs_in_runs(starts[sizes == size], size)
+        rows.append(np.stack((seg[a], seg[b], pos[a], pos[b]), axis=1))
     if not rows:
         return np.empty((0, 4), dtype=np.int64)
     out = np.concatenate(rows)
@@ -128,7 +122,7 @@ def _judge(doc_id: str, pairs: np.ndarray, per_segment: np.ndarray, spans: np.nd
     order = np.lexsort((pairs[:, 2], pairs[:, 1], pairs[:, 0]))
     pairs = pairs[order]
     key = pairs[:, 0] * (len(per_segment) + 1) + pairs[:, 1]
-    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    starts, _ = sorted_runs(key)
     out = []
     for lo, hi in zip(starts, np.append(starts[1:], len(pairs))):
         s1, s2 = int(pairs[lo, 0]), int(pairs[lo, 1])
