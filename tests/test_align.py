@@ -338,11 +338,10 @@ def test_a_document_prepared_once_aligns_against_many_as_if_fresh() -> None:
 def test_preparation_does_not_depend_on_which_words_were_seen_before(monkeypatch: pytest.MonkeyPatch) -> None:
     # Word hashes are remembered across documents; a table forgetting them (memory bound) gives the same arrays.
     fresh = prepare(REWORDED_STORY)
-    monkeypatch.setattr(_align_text._WordTable, "_MAX_WORDS", 5)
-    forgetful = _align_text._WordTable()
+    forgetful = _align_text._WordTable(max_words=5)
     monkeypatch.setattr(_align_text, "_WORDS", forgetful)
     prepare(PORT_STORY)
     again = prepare(REWORDED_STORY)
-    assert len(forgetful.word_hash) < 200  # it did forget
+    assert len(forgetful.words) < 200  # it did forget
     for name in ("word_hash", "vocab", "df", "entry_sent", "entry_term", "entry_tf", "sent_ptr", "sent_start"):
         assert np.array_equal(getattr(fresh, name), getattr(again, name)), name

@@ -14,6 +14,7 @@ import xxhash
 
 from ._align_stopwords import STOPWORDS
 from ._align_verbatim import ngram_hashes
+from .minhash import CachedHasher, TokenHasher
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) plus whitespace, or at a blank line.
@@ -77,37 +78,30 @@ def extend_over_punct(text: str, end: int) -> int:
     return end
 
 
+class _StemHasher(CachedHasher):
+    """xxh64 of each word's English Snowball stem (asked for content words only)."""
+
+    def _value(self, word: str) -> int:
+        return xxhash.xxh64_intdigest(_STEMMER.stemWord(word).encode("utf-8", "surrogatepass"))
+
+
 class _WordTable:
     """Hashes of word forms and of their stems, remembered across documents.
 
     A batch of news keeps using the same few tens of thousands of word forms; looking each up once instead of
-    stemming and hashing it in every article is most of what preparing a document costs.
+    stemming and hashing it in every article is most of what preparing a document costs. Word hashes are
+    :class:`.minhash.TokenHasher` values (xxh64 of the form).
     """
 
-    _MAX_WORDS = 200_000  # word forms remembered: about 40 MB at most (~75k forms in 5,000 news-length articles)
-
-    def __init__(self) -> None:
-        self.word_hash: dict[str, int] = {}
-        self.stem_hash: dict[str, int] = {}  # content words only
+    def __init__(self, max_words: int = 200_000) -> None:  # about 40 MB (~75k forms in 5,000 news-length articles)
+        self.words = TokenHasher(max_entries=max_words)
+        self.stems = _StemHasher(max_entries=max_words)
 
     def hashes(self, words: list[str], content: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(hash of each word, hash of the stem of each content word)."""
-        new = set(words).difference(self.word_hash)
-        if len(self.word_hash) + len(new) > self._MAX_WORDS:
-            self.word_hash.clear()
-            self.stem_hash.clear()
-            new = set(words)
-        self.word_hash.update(zip(new, map(_xxh64, map(str.encode, new))))
-        new_content = [w for w in new if w not in STOPWORDS]
-        stems = _STEMMER.stemWords(new_content)
-        self.stem_hash.update(zip(new_content, map(_xxh64, map(str.encode, stems))))
-        return (
-            np.fromiter(map(self.word_hash.__getitem__, words), dtype=np.uint64, count=len(words)),
-            np.fromiter(map(self.stem_hash.__getitem__, content), dtype=np.uint64, count=len(content)),
-        )
+        return self.words(words), self.stems(content)
 
 
-_xxh64 = xxhash.xxh64_intdigest
 _WORDS = _WordTable()
 
 

@@ -111,18 +111,23 @@ def tokens(text: str) -> list[str]:
 class CachedHasher:
     """A 64-bit value per distinct token, computed once per run (news vocabularies repeat heavily).
 
-    Subclasses say how a token becomes its value in ``_value``.
+    Subclasses say how a token becomes its value in ``_value``. ``max_entries`` bounds the memory: past it the cache
+    starts again empty (values never change, only the time to recompute them).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_entries: int = 2_000_000) -> None:
         self._cache: dict[str, int] = {}
+        self.max_entries = max_entries
+
+    def __len__(self) -> int:
+        return len(self._cache)
 
     def __call__(self, words: Sequence[str]) -> np.ndarray:
         # New words found with a C-speed set difference and added first, then every value read with a C-speed map:
         # a Python loop over the whole text whenever it held one new word was most of this call's time.
         missing = set(words).difference(self._cache)
         if missing:
-            if len(self._cache) + len(missing) > 2_000_000:  # a pathological batch must not grow the cache unbounded
+            if len(self._cache) + len(missing) > self.max_entries:
                 self._cache.clear()
                 missing = set(words)
             for word in missing:
@@ -137,8 +142,8 @@ class CachedHasher:
 class TokenHasher(CachedHasher):
     """xxh64 of each distinct token."""
 
-    def __init__(self, seed: int = 0) -> None:
-        super().__init__()
+    def __init__(self, seed: int = 0, max_entries: int = 2_000_000) -> None:
+        super().__init__(max_entries)
         self._seed = seed
 
     def _value(self, word: str) -> int:
