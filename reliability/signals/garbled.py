@@ -8,11 +8,13 @@ Two kinds of evidence, both pointing at spans of the text:
   ("1000's", "tens, thousands"), and non-words ("gmrim") that machine translation leaves behind;
 - unusual wording, judged statistically: a sentence whose adjacent word pairs are, on average, pairs clean
   English avoids (mean pointwise mutual information under the bigram model of :mod:`._phrases`). Spinner
-  synonyms ("pressing assembly" for "urgent meeting") and shuffled words drive it down. The same measure over
-  the whole text catches synonyms spread thinly over every sentence.
+  synonyms ("pressing assembly" for "urgent meeting") and shuffled words drive it down;
+- machine-made text as a whole: the same PMI over the whole text (synonyms spread thinly over every sentence)
+  and the word-order model of :mod:`._style` (a translation round trip's grammar), each turned into
+  P(machine-made) by a one-feature logistic model fitted on PAN13 (``tools/fit_garbled_text.py``).
 
 The value is the density of garbled sentences, reaching 1 at ``full_density`` (config ``[signals.garbled_text]``),
-plus up to ``text_weight`` when the wording of the whole text is unusual.
+plus up to ``machine_weight`` for each of the two probabilities as it rises above ``machine_base_rate``.
 Conventions the rules check (doubles allowed, proper adjectives, abbreviations) are in
 ``config/lexicons/garbled_text.toml``.
 """
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Mapping
 
 import numpy as np
@@ -29,6 +31,8 @@ import numpy as np
 from ..model import Document, Evidence, Signal
 from . import SignalContext
 from ._phrases import PairScores, PhraseTable, default_table
+from ._style import Classifier, StyleModel, default_model
+from ._style import score as style_score
 from ._text import Scanner, alternation, clamp01, compile_phrases, index_of, line_spans, paragraph_spans, sentence_spans, strings
 
 NAME = "garbled_text"
@@ -43,8 +47,10 @@ _ODD_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d*000|\d00)$")
 _DEFAULTS: Mapping[str, float] = {
     "full_density": 0.25, "min_pairs": 3, "pmi_threshold": 0.25, "pmi_scale": 0.25, "min_word_log_p": -8.0,
     "prior_pmi": 1.2, "prior_weight": 3.0, "min_oddness": 0.2, "min_nonword_letters": 4,
-    "text_min_word_log_p": -12.0, "text_pmi_threshold": 0.5, "text_pmi_scale": 0.25, "text_weight": 1.0,
-    "text_min_pairs": 20,
+    "text_min_word_log_p": -12.0, "text_min_pairs": 20, "style_min_tokens": 40,
+    "wording_intercept": 0.0, "wording_pmi": 0.0, "order_intercept": 0.0, "order_log_odds": 0.0,
+    "machine_base_rate": 0.1, "machine_floor": 0.1,
+    "machine_weight": 2.0,
 }
 
 
@@ -90,6 +96,8 @@ def _known_words() -> frozenset[str]:
 def compute(doc: Document, ctx: SignalContext) -> Signal:
     rules = ctx.resource(f"{NAME}.rules", lambda: build_rules(ctx.config.lexicon(NAME)))
     table = ctx.resource(f"{NAME}.table", default_table)
+    style = ctx.resource(f"{NAME}.style", default_model)
+    classifier = ctx.resource(f"{NAME}.style_classes", lambda: Classifier(list(style.function_words)))
     known = ctx.resource(f"{NAME}.known_words", _known_words)
     params = {**_DEFAULTS, **ctx.config.section("signals", NAME)}
     text = doc.text
@@ -102,9 +110,8 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     nonword = lambda s, e: _is_nonword(text, s, e, table, known, min_letters)  # noqa: E731
     defects = [*_broken_lines(text, breaks, wrapped), *_defects(text, lines, scores, rules, nonword)]
     oddness, unusual = _unusual_wording(text, sentences, scores, params)
-    throughout, mean_pmi, pairs = _text_wording(text, scores, params)
-    signal = _signal(text, sentences, defects, unusual, oddness, params, throughout, pairs)
-    return replace(signal, details={**signal.details, "mean_pmi": round(mean_pmi, 3)})
+    whole = _whole_text(text, sentences, scores, style, classifier, params)
+    return _signal(text, sentences, defects, unusual, oddness, params, whole)
 
 
 def _defects(
@@ -131,20 +138,23 @@ def _signal(
     unusual: list[Hit],
     oddness: np.ndarray,
     params: Mapping[str, float],
-    throughout: float,
-    odd_pairs: list[Hit],
+    whole: WholeText,
 ) -> Signal:
     """Value = share of garbled sentences (a defect makes a sentence fully garbled; wording counts softly),
-    raised by wording that is unusual throughout the text."""
+    raised by what the wording and word order of the whole text add."""
     garbled = oddness.copy()
     garbled[list({index_of(sentences, s) for s, _, _ in defects} - {-1})] = 1.0
     flagged = int(np.count_nonzero(garbled >= 0.5))
     counted = max(sum(1 for s, e in sentences if len(text[s:e].split(maxsplit=3)) >= 4), flagged, 1)
     density = float(garbled.sum()) / counted / float(params["full_density"])
-    value = clamp01(density + float(params["text_weight"]) * throughout)
-    evidence = tuple(Evidence.of(text, s, e, note) for s, e, note in sorted(defects + unusual + odd_pairs))
-    details = {"garbled_sentences": flagged, "sentences": counted, "defects": len(defects), "unusual_wording": len(unusual)}
-    return Signal(NAME, round(value, 4), evidence, _summary(flagged, counted, value, throughout > 0), details)
+    value = clamp01(density + whole.added)
+    evidence = tuple(Evidence.of(text, s, e, note) for s, e, note in sorted([*defects, *unusual, *whole.hits]))
+    details = {
+        "garbled_sentences": flagged, "sentences": counted, "defects": len(defects), "unusual_wording": len(unusual),
+        "mean_pmi": round(whole.mean_pmi, 3), "word_order": round(whole.word_order, 3),
+        "p_spun_wording": round(whole.p_wording, 3), "p_machine_word_order": round(whole.p_order, 3),
+    }
+    return Signal(NAME, round(value, 4), evidence, _summary(flagged, counted, value, whole), details)
 
 
 def _glued_quotes(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
@@ -320,21 +330,62 @@ def _unusual_wording(
     return oddness, unusual
 
 
-def _text_wording(text: str, scores: PairScores, params: Mapping[str, float]) -> tuple[float, float, list[Hit]]:
-    """Wording unusual throughout, though perhaps no single sentence stands out (a spinner's synonyms spread
-    over the whole text): the text's shrunk mean PMI over word pairs down to rarer words, as a 0..1 excess over
-    the threshold, the mean itself, and the three least usual pairs as evidence when it counts."""
+@dataclass(frozen=True)
+class WholeText:
+    """How machine-made the text reads as a whole: two statistics, each turned into a probability."""
+
+    mean_pmi: float  # shrunk mean PMI of its word pairs (:mod:`._phrases`): low when synonyms are spun in
+    word_order: float  # log odds of machine-made word order (:mod:`._style`): high after a translation round trip
+    p_wording: float  # P(machine-made) from the word pairs, at the configured base rate
+    p_order: float  # P(machine-made) from the word order, at the configured base rate
+    added: float  # what the two add to the value: only their excess over the base rate counts
+    hits: tuple[Hit, ...]
+
+
+def _whole_text(
+    text: str, sentences: list[tuple[int, int]], scores: PairScores, style: StyleModel, classifier: Classifier,
+    params: Mapping[str, float],
+) -> WholeText:
+    """Machine-made text, though perhaps no single sentence stands out: a spinner's synonyms spread over the whole
+    text (a low mean word-pair PMI) or a translation round trip's grammar ("the Kremlin sent factory on the
+    seabed": word order). Each statistic goes through a one-feature logistic model fitted on the PAN13 tuning fold
+    (``tools/fit_garbled_text.py``), its intercept moved from PAN's even odds to ``machine_base_rate``. The excess
+    of each probability over that base rate, scaled to ``machine_weight``, adds to the value; the least usual word
+    pairs, or the most machine-like stretches of word order, are the evidence."""
     usable = np.flatnonzero(scores.min_log_p > params["text_min_word_log_p"])
     prior = params["prior_weight"]
-    mean = float((scores.pmi[usable].sum() + prior * params["prior_pmi"]) / (len(usable) + prior))
-    logistic = 1.0 / (1.0 + np.exp((mean - params["text_pmi_threshold"]) / params["text_pmi_scale"]))
-    excess = max(0.0, 2.0 * (logistic - 0.5))  # 0 at or above the threshold: clean copy adds nothing
-    if excess == 0.0 or len(usable) < params["text_min_pairs"]:  # a few lines say nothing about a whole text
-        return 0.0, mean, []
-    worst = usable[np.argsort(scores.pmi[usable])[:3]]
-    note = "Unusual word pair for English news; the wording is unusual throughout (spun or machine-made text?)"
-    hits = [(int(scores.first_start[j]), int(scores.second_end[j]), note) for j in sorted(worst.tolist())]
-    return excess, mean, hits
+    mean_pmi = float((scores.pmi[usable].sum() + prior * params["prior_pmi"]) / (len(usable) + prior))
+    order = style_score(text, sentences, style, classifier)
+    base = float(params["machine_base_rate"])
+    p_wording = _probability(params["wording_intercept"] + params["wording_pmi"] * mean_pmi, base)
+    p_order = _probability(params["order_intercept"] + params["order_log_odds"] * order.log_odds, base)
+    weight = float(params["machine_weight"])
+    floor = float(params["machine_floor"])
+    wording = weight * _excess(p_wording, floor) if len(usable) >= params["text_min_pairs"] else 0.0
+    ordering = weight * _excess(p_order, floor) if order.sentence_tokens.sum() >= params["style_min_tokens"] else 0.0
+    hits: list[Hit] = []
+    if wording > 0:
+        note = (f"One of the text's least usual word pairs; from its word pairs the text is {p_wording:.0%} likely "
+                f"spun or machine-made (clean copy: about {base:.0%})")
+        hits += [(int(scores.first_start[j]), int(scores.second_end[j]), note)
+                 for j in usable[np.argsort(scores.pmi[usable])[:3]].tolist()]
+    if ordering > 0:
+        note = (f"One of the text's most machine-like stretches of word order; from its word order the text is "
+                f"{p_order:.0%} likely machine-translated (clean copy: about {base:.0%})")
+        judged = np.flatnonzero(order.sentence_tokens >= 6)  # a heading or a fragment says little
+        worst = judged[np.argsort(-order.sentence_mean[judged])[:3]]
+        spans = [order.worst(text, sentences, i) for i in worst.tolist()]
+        hits += [(start, end, note) for start, end in spans if end > start]
+    return WholeText(mean_pmi, order.log_odds, p_wording, p_order, wording + ordering, tuple(sorted(hits)))
+
+
+def _probability(log_odds_at_even: float, base_rate: float) -> float:
+    """A logistic model fitted on balanced data, read at ``base_rate`` (prior odds shift the log odds)."""
+    return float(1.0 / (1.0 + np.exp(np.log((1 - base_rate) / base_rate) - log_odds_at_even)))
+
+
+def _excess(probability: float, floor: float) -> float:
+    return max(0.0, probability - floor) / (1.0 - floor)
 
 
 def _is_nonword(text: str, start: int, end: int, table: PhraseTable, known: frozenset[str], min_letters: int) -> bool:
@@ -365,12 +416,25 @@ def _word_around(text: str, offset: int) -> tuple[int, int]:
     return start, end
 
 
-def _summary(flagged: int, sentences: int, value: float, throughout: bool) -> str:
+def _summary(flagged: int, sentences: int, value: float, whole: WholeText) -> str:
+    reads = _reads_machine_made(whole)
     if flagged:
-        also = "; odd wording throughout" if throughout else ""
-        return f"Garbled or machine-like text: {flagged} of {sentences} sentences{also}"
-    if throughout:
-        return "Wording unusual throughout, as in spun or machine-translated text"
+        return f"Garbled or machine-like text: {flagged} of {sentences} sentences" + (f"; {reads}" if reads else "")
+    if reads:
+        return reads[0].upper() + reads[1:]
     if value >= 0.05:
         return "Wording a little unusual in places, but no garbled sentence"
     return "Clean copy: no garbled sentences"
+
+
+def _reads_machine_made(whole: WholeText) -> str:
+    """Words for what the whole-text models add; nothing when they add little (a slight lean is not a finding)."""
+    if whole.added < 0.1:
+        return ""
+    spun = whole.p_wording >= whole.p_order
+    p = max(whole.p_wording, whole.p_order)
+    if p >= 0.5:
+        what = "the wording reads spun or machine-made" if spun else "the word order reads machine-translated"
+        return f"{what} throughout ({p:.0%} likely)"
+    what = "word pairs" if spun else "word order"
+    return f"{what} a little less usual than in clean copy ({p:.0%} likely machine-made)"

@@ -1,0 +1,178 @@
+"""Word-order statistics that tell machine-made English (translation round trips, spinners) from clean copy.
+
+A bigram table of words (:mod:`._phrases`) sees "pressing assembly"; it does not see grammar that is off while
+every word pair is common ("the Kremlin sent factory on the Arctic seabed", "can without risk of giving birth").
+This model reads a text as a sequence of coarse word classes: the most common English words stay themselves
+("the", "of", "can"), every other word becomes its shape (capitalised or not), its frequency band in wordfreq and
+its ending ("-ing", "-ed", "-ly", "-s", "-tion", ...), numbers are one class, each punctuation mark its own, and
+sentences are framed by a boundary mark. A logistic regression over the bigrams of these
+classes, trained by ``tools/build_style_model.py`` on PAN13 passages and their machine-obfuscated versions, gives
+each class bigram a weight (trigrams were tried: no better on the tuning fold, and a table lookup is cheaper); a
+text's score is the mean weight per token plus the intercept (its log odds of being machine-made). No content
+word is ever a feature: topics cannot leak in, only the way words are strung together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "style_model.npz"
+
+# Words, numbers and punctuation marks; white space (and so a PAN passage's arbitrary line breaks) is ignored.
+# The sentences of a text are joined with SEPARATOR, itself a token: one scan reads the whole text.
+SEPARATOR = "\x1e"
+TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+(?:['’][^\W\d_]+)*|[,.;:!?()\"“”‘’'—–-]|\x1e")
+_SUFFIXES = ("ing", "ed", "ly", "tion", "sion", "ness", "ment", "al", "er", "est", "ive", "ous", "s")
+_PUNCT = {",": ",", ".": ".", ";": ";", ":": ":", "!": "!", "?": "?", "(": "(", ")": ")",
+          '"': "Q", "“": "Q", "”": "Q", "‘": "q", "’": "q", "'": "q", "—": "D", "–": "D", "-": "-"}
+BOUNDARY = "|"  # between two sentences, and around the text
+# Zipf bands (wordfreq: 6 is "the", 3 is one in a million words); 0 for a word wordfreq does not know.
+_BANDS = (1.0, 2.5, 3.5, 4.5)
+
+
+def class_names(function_words: list[str]) -> list[str]:
+    """Every class, in id order: the boundary marks, punctuation, numbers, function words, then shapes."""
+    shapes = [f"{case}{band}{suffix}" for case in ("a", "A", "AA") for band in range(len(_BANDS) + 1)
+              for suffix in (*_SUFFIXES, "")]
+    return [BOUNDARY, *sorted(set(_PUNCT.values())), "NUM", *function_words, *shapes]
+
+
+@dataclass(frozen=True)
+class StyleModel:
+    """Class vocabulary and the learned weight of each class bigram (a dense size x size table)."""
+
+    function_words: tuple[str, ...]
+    table: np.ndarray  # float32 weight of bigram (a, b) at a * size + b; 0 for bigrams training never saw
+    intercept: float
+
+    @property
+    def size(self) -> int:
+        return len(class_names(list(self.function_words)))
+
+    def ngram_keys(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Key of every bigram of ``ids``, and the position of the token each ends on."""
+        return ids[:-1] * self.size + ids[1:], np.arange(1, len(ids))
+
+    def weigh(self, keys: np.ndarray) -> np.ndarray:
+        return self.table[keys]
+
+
+class Classifier:
+    """Maps words to class ids, with a cache (a news day repeats most of its words)."""
+
+    def __init__(self, function_words: list[str]) -> None:
+        names = class_names(function_words)
+        self.ids_ = {name: i for i, name in enumerate(names)}
+        self.function_ = {w: self.ids_[w] for w in function_words}
+        self.cache_: dict[str, int] = {SEPARATOR: 0}
+
+    def token_id(self, token: str) -> int:
+        cached = self.cache_.get(token)
+        if cached is None:
+            cached = self.cache_[token] = self._classify(token)
+        return cached
+
+    def _classify(self, token: str) -> int:
+        first = token[0]
+        if first.isdigit():
+            return self.ids_["NUM"]
+        if token in _PUNCT:
+            return self.ids_[_PUNCT[token]]
+        lower = token.lower().replace("’", "'")
+        if lower in self.function_:
+            return self.function_[lower]
+        case = "AA" if len(token) > 1 and token.isupper() else "A" if first.isupper() else "a"
+        return self.ids_[f"{case}{_band(lower)}{_suffix(lower)}"]
+
+    def text_ids(self, text: str, sentences: list[tuple[int, int]]) -> list[int]:
+        """Class ids of the sentences' tokens, with the boundary mark (id 0) around and between sentences."""
+        if SEPARATOR in text:  # the text's own separators must not make sentences
+            text = text.replace(SEPARATOR, " ")
+        tokens = TOKEN.findall(SEPARATOR.join(text[start:end] for start, end in sentences))
+        ids = [0, *map(self.cache_.get, tokens), 0]
+        if None in ids:  # words not seen before in this run: classify them once
+            ids = [0, *map(self.token_id, tokens), 0]
+        return ids  # type: ignore[return-value]
+
+
+def _band(word: str) -> int:
+    from wordfreq import zipf_frequency
+
+    zipf = zipf_frequency(word, "en")
+    return sum(zipf >= b for b in _BANDS)
+
+
+def _suffix(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return suffix if suffix != "s" or not word.endswith("ss") else ""
+    return ""
+
+
+@dataclass(frozen=True)
+class StyleScores:
+    """A text's log odds of being machine-made, and per sentence the mean bigram weight and token count."""
+
+    log_odds: float
+    sentence_mean: np.ndarray
+    sentence_tokens: np.ndarray
+    # The weighed bigrams, kept to find evidence on demand (only for the few sentences reported).
+    weights: np.ndarray
+    owner: np.ndarray  # sentence of each bigram
+    ends: np.ndarray  # position of each bigram's last class id
+    sentence_of: np.ndarray  # sentence of each class id
+
+    def worst(self, text: str, sentences: list[tuple[int, int]], i: int) -> tuple[int, int]:
+        """Character span of the two tokens of sentence ``i`` whose class bigram weighs most towards machine-made."""
+        span = sentences[i]
+        mine = np.flatnonzero(self.owner == i)
+        if not len(mine):
+            return span
+        j = int(mine[np.argmax(self.weights[mine])])
+        first_id = int(np.searchsorted(self.sentence_of, i))  # the sentence's opening boundary mark
+        last = int(self.ends[j]) - first_id - 1  # token index inside the sentence (boundary mark excluded)
+        matches = list(TOKEN.finditer(text, *span))
+        lo, hi = max(0, last - 1), min(len(matches) - 1, last)
+        if hi < lo:
+            return span
+        return matches[lo].start(), matches[hi].end()
+
+
+def token_ids(text: str, sentences: list[tuple[int, int]], classifier: Classifier) -> tuple[np.ndarray, np.ndarray]:
+    """Class ids of the whole text and the sentence of each id (a boundary mark belongs to the sentence it opens;
+    the closing one to the last sentence)."""
+    ids = np.asarray(classifier.text_ids(text, sentences), dtype=np.int64)
+    sentence_of = np.cumsum(ids == 0) - 1
+    sentence_of[-1] = max(len(sentences) - 1, 0)
+    return ids, sentence_of
+
+
+def score(text: str, sentences: list[tuple[int, int]], model: StyleModel, classifier: Classifier) -> StyleScores:
+    ids, sentence_of = token_ids(text, sentences, classifier)
+    n = len(sentences)
+    if len(ids) < 3:
+        empty = np.zeros(0)
+        return StyleScores(model.intercept, np.zeros(n), np.zeros(n), empty, empty.astype(int), empty.astype(int),
+                           sentence_of)
+    keys, ends = model.ngram_keys(ids)
+    weights = model.weigh(keys)
+    owner = sentence_of[np.where(ids[ends] == 0, ends - 1, ends)]  # "word |" ends the sentence of the word
+    counts = np.bincount(sentence_of, minlength=n).astype(float)
+    sums = np.bincount(owner, weights=weights, minlength=n)
+    log_odds = float(model.intercept + weights.sum() / len(ids))
+    return StyleScores(log_odds, sums / np.maximum(counts, 1), counts, weights, owner, ends, sentence_of)
+
+
+@lru_cache(maxsize=1)
+def default_model(path: Path = MODEL_PATH) -> StyleModel:
+    with np.load(path) as z:
+        words = tuple(bytes(z["function_words"]).decode().split("\n"))
+        size = len(class_names(list(words)))
+        table = np.zeros(size * size, dtype=np.float32)
+        table[z["keys"]] = z["weights"]
+        return StyleModel(words, table, float(z["intercept"]))

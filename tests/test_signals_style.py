@@ -1,0 +1,96 @@
+"""The word-order model behind garbled_text: word classes, machine-made word order, evidence inside the text."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from reliability import load_config
+from reliability.model import Document
+from reliability.signals import SignalContext, garbled
+from reliability.signals._style import SEPARATOR, Classifier, class_names, default_model, score
+from reliability.signals._text import sentence_spans
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+PAN = ROOT.parent / "shared" / "eval" / "pan13-train"
+MODEL = default_model()
+CLASSES = Classifier(list(MODEL.function_words))
+NAMES = class_names(list(MODEL.function_words))
+CTX = SignalContext(load_config())
+
+
+def log_odds(text: str) -> float:
+    return score(text, sentence_spans(text), MODEL, CLASSES).log_odds
+
+
+def test_common_words_keep_their_identity_and_other_words_become_shapes():
+    ids = CLASSES.text_ids("The Kremlin sent the mini-sub, said officials on 2 August.", [(0, 58)])
+    names = [NAMES[i] for i in ids]
+    assert names[0] == names[-1] == "|"  # the sentence is framed
+    assert names[1] == names[4] == "the"  # case does not matter for the commonest words
+    assert names[2].startswith("A") and names[3].startswith("a")  # "Kremlin" is a capitalised word, "sent" not
+    assert "NUM" in names and "," in names and "." in names
+    assert not any(word in names for word in ("Kremlin", "kremlin", "officials", "August"))  # no content words
+
+
+def test_translation_round_trip_reads_more_machine_made_than_its_original():
+    """A PAN13-style translation chain (article dropped, prepositions scrambled) vs the sentence it came from."""
+    original = ("The melting sparked territorial ambitions and international tensions, particularly after the "
+                "Kremlin sent a mini-sub to plant the Russian flag on the Arctic seafloor. Most women who have heart "
+                "disease can safely give birth to healthy children, without any permanent ill effects on heart "
+                "function or life span.")
+    round_trip = ("Crucible territorial ambitions raised international tensions, especially in the Kremlin sent "
+                  "factory on the Arctic seabed, Russia flag. Most women who have diseases, such as heart, can "
+                  "without risk of giving birth to healthy children without permanent negative effects on the "
+                  "cardiac function and service life.")
+    assert log_odds(round_trip) > log_odds(original) + 0.5
+
+
+def test_a_separator_character_in_the_text_does_not_make_sentences():
+    text = "The council approved the budget on Tuesday. It takes effect in July."
+    hostile = text.replace("approved the", "approved\x1ethe")
+    assert SEPARATOR == "\x1e"
+    assert log_odds(hostile) == pytest.approx(log_odds(text))
+
+
+def test_whole_text_evidence_is_inside_the_text_and_names_what_it_weighs():
+    for name in ("mt_flood_report.txt", "spun_council_budget.txt"):
+        text = (FIXTURES / name).read_text(encoding="utf-8")
+        signal = garbled.compute(Document("t", text), CTX)
+        whole = [e for e in signal.evidence if "likely" in e.note]
+        assert whole, name
+        for e in whole:
+            assert text[e.start : e.end] == e.text and len(e.text) < 60  # a few words, not a whole paragraph
+            assert re.search(r"\d+% likely", e.note) and "clean copy: about 10%" in e.note
+
+
+def test_a_short_text_is_not_judged_as_a_whole():
+    text = "Crucible territorial ambitions raised tensions, especially in the Kremlin sent factory on the seabed."
+    signal = garbled.compute(Document("t", text), CTX)
+    assert not any("likely" in e.note for e in signal.evidence)
+
+
+def test_clean_wire_copy_reads_less_machine_made_than_machine_translated_copy_on_average():
+    def mean_order(prefix: str) -> float:
+        values = [log_odds(p.read_text(encoding="utf-8")) for p in FIXTURES.glob(f"{prefix}_*.txt")]
+        return sum(values) / len(values)
+
+    assert mean_order("mt") > mean_order("clean") + 0.5
+
+
+@pytest.mark.skipif(not PAN.is_dir(), reason="needs ../shared/eval/pan13-train")
+def test_pan_translation_round_trips_rank_above_their_originals_on_the_tuning_fold():
+    """The fold the model was not trained on (tools/build_style_model.py trains on 'table' only)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from garbled_auc import pan_pairs
+    from sklearn.metrics import roc_auc_score
+
+    pairs = pan_pairs("04-translation-obfuscation", "tune")
+    assert len(pairs) > 100
+    scores = [log_odds(text) for pair in pairs for text in pair]
+    labels = [1, 0] * len(pairs)
+    assert roc_auc_score(labels, scores) > 0.72  # measured 0.79; chance is 0.5
