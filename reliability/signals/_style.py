@@ -49,10 +49,11 @@ class StyleModel:
     function_words: tuple[str, ...]
     table: np.ndarray  # float32 weight of bigram (a, b) at a * size + b; 0 for bigrams training never saw
     intercept: float
+    size: int = 0  # number of classes; 0: counted from the function words
 
-    @property
-    def size(self) -> int:
-        return len(class_names(list(self.function_words)))
+    def __post_init__(self) -> None:
+        if not self.size:
+            object.__setattr__(self, "size", len(class_names(list(self.function_words))))
 
     def ngram_keys(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Key of every bigram of ``ids``, and the position of the token each ends on."""
