@@ -49,3 +49,11 @@ def test_note_label_names_the_outlet() -> None:
     assert names_for_note(_o("003", outlet="CryptoNewsHub")) == "003 (CryptoNewsHub)"
     assert names_for_note(_o("x", url="https://news.example.org/a")) == "x (news.example.org)"
     assert names_for_note(_o("y")) == "y"
+
+
+def test_agency_names_match_case_insensitively_as_the_regex_does() -> None:
+    # The substring pre-check must never overrule the regex: "REUTERS" in capitals counts, "ap" inside a word does
+    # not, and a long s (ſ, old-style or OCR'd print) matches "s" under IGNORECASE, so "Reuterſ" still credits.
+    assert credited(_o("w", "LONDON, May 2 (REUTERS) - Oil rose."), "Oil rose, REUTERS said.", DEFAULT_AGENCIES) is True
+    assert "Reuters" in credit_names(_o("w", "From the Reuterſ wire: oil rose."), DEFAULT_AGENCIES)
+    assert credit_names(_o("w", "Capital flows rose in a rapid, apparent rally."), DEFAULT_AGENCIES) == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
 import Stemmer
@@ -17,6 +18,7 @@ from ._align_verbatim import ngram_hashes
 from .minhash import CachedHasher, TokenHasher
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) plus whitespace, or at a blank line.
 # A single newline does not end one: PAN and e-mailed copy wrap lines inside sentences.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+|\n[ \t\r\f\v]*\n\s*")
@@ -24,7 +26,6 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+|\n[ \t\r\f\v]*
 _HEADING_BREAK = re.compile(r"(?m)^(?=[^\n]{1,60}$)[^\n]*[^\s.!?,;:][ \t]*\n(?=[ \t]*[A-Z\u201c\"])")
 _TRAILING_PUNCT = ".!?;:,\"'\u201d\u2019)]"
 _STEMMER = Stemmer.Stemmer("english")
-_START, _GROUP = re.Match.start, re.Match.group
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,19 +160,29 @@ def _entries(term_hash: np.ndarray, term_sent: np.ndarray, n_sentences: int) -> 
     return _Entries(vocab, df, sent, term, tf.astype(np.float64), ptr)
 
 
+def _words(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The word tokens of ``text`` and their start and end offsets.
+
+    Read off ``re.split`` (words at odd indices, each piece's length giving the offsets through a cumulative sum)
+    rather than a Match object per word: the same tokens, in about half the time.
+    """
+    parts = _WORD_SPLIT.split(text)
+    raw = parts[1::2]
+    bounds = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+    ends = bounds[1::2]
+    return raw, ends - np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)), ends
+
+
 def prepare_text(text: str, min_sentence_terms: int, max_sentence_words: int) -> Prepared:
     """Tokenise, split into sentences, drop stopwords, stem."""
-    matches = list(_WORD.finditer(text))
-    raw = list(map(_GROUP, matches))
-    starts = np.fromiter(map(_START, matches), dtype=np.int64, count=len(raw))
-    ends = starts + np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
-    words = [w.lower() for w in raw]
+    raw, starts, ends = _words(text)
+    words = list(map(str.lower, raw))
     if "\u2019" in text:
         words = [w.replace("\u2019", "'") for w in words]
-    is_content = [w not in STOPWORDS for w in words]
-    content = np.array(is_content, dtype=bool)
+    is_stopword = list(map(STOPWORDS.__contains__, words))
+    content = ~np.array(is_stopword, dtype=bool)
     sent = _merge_short(_sentence_ids(text, starts, max_sentence_words), content, min_sentence_terms)
-    word_hash, term_hash = _WORDS.hashes(words, [w for w, c in zip(words, is_content) if c])
+    word_hash, term_hash = _WORDS.hashes(words, list(compress(words, content.tolist())))
     n = int(sent.max()) + 1 if len(sent) else 0
     sent_start = np.full(n, len(text), dtype=np.int64)
     sent_end = np.zeros(n, dtype=np.int64)
