@@ -127,18 +127,22 @@ class StyleScores:
     owner: np.ndarray  # sentence of each bigram
     ends: np.ndarray  # position of each bigram's last class id
     sentence_of: np.ndarray  # sentence of each class id
+    ids: np.ndarray  # the class ids
 
     def worst(self, text: str, sentences: list[tuple[int, int]], i: int) -> tuple[int, int]:
-        """Character span of the two tokens of sentence ``i`` whose class bigram weighs most towards machine-made."""
+        """Character span around the class bigram of sentence ``i`` weighing most towards machine-made: its two
+        words and one on each side, so an editor reads a phrase ("sent factory on the"), not a lone mark."""
         span = sentences[i]
-        mine = np.flatnonzero(self.owner == i)
+        # Bigrams with a boundary mark weigh in the score, but "settlements ." says nothing an editor can check.
+        inner = (self.ids[self.ends] != 0) & (self.ids[self.ends - 1] != 0)
+        mine = np.flatnonzero((self.owner == i) & inner)
         if not len(mine):
             return span
         j = int(mine[np.argmax(self.weights[mine])])
         first_id = int(np.searchsorted(self.sentence_of, i))  # the sentence's opening boundary mark
-        last = int(self.ends[j]) - first_id - 1  # token index inside the sentence (boundary mark excluded)
+        last = int(self.ends[j]) - first_id - 1  # index of the bigram's second token in the sentence
         matches = list(TOKEN.finditer(text, *span))
-        lo, hi = max(0, last - 1), min(len(matches) - 1, last)
+        lo, hi = max(0, last - 2), min(len(matches) - 1, last + 1)
         if hi < lo:
             return span
         return matches[lo].start(), matches[hi].end()
@@ -159,14 +163,14 @@ def score(text: str, sentences: list[tuple[int, int]], model: StyleModel, classi
     if len(ids) < 3:
         empty = np.zeros(0)
         return StyleScores(model.intercept, np.zeros(n), np.zeros(n), empty, empty.astype(int), empty.astype(int),
-                           sentence_of)
+                           sentence_of, ids)
     keys, ends = model.ngram_keys(ids)
     weights = model.weigh(keys)
     owner = sentence_of[np.where(ids[ends] == 0, ends - 1, ends)]  # "word |" ends the sentence of the word
     counts = np.bincount(sentence_of, minlength=n).astype(float)
     sums = np.bincount(owner, weights=weights, minlength=n)
     log_odds = float(model.intercept + weights.sum() / len(ids))
-    return StyleScores(log_odds, sums / np.maximum(counts, 1), counts, weights, owner, ends, sentence_of)
+    return StyleScores(log_odds, sums / np.maximum(counts, 1), counts, weights, owner, ends, sentence_of, ids)
 
 
 @lru_cache(maxsize=1)
