@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reliability.duplication.minhash import shingle_hashes
+from reliability.duplication.minhash import TokenHasher, shingle_hashes, tokens
 from reliability.duplication.repetition import find_repetitions, has_repeated_run
 
 ARTICLE = """Council approves new bus lanes on Harbour Road
@@ -42,3 +42,14 @@ def test_stock_phrases_are_not_repetitions() -> None:
             "The mayor called it one of the most difficult decisions of her term.")
     assert _found(text) == []
     assert not has_repeated_run(shingle_hashes(text, 3), 3)
+
+
+def test_document_tokens_are_reused_only_when_the_words_fold_to_them() -> None:
+    # The duplication stage hands over the tokens it hashed for MinHash; "İzmir" folds to "i" + a combining dot +
+    # "zmir" there (two tokens), so the repetition finder must hash its own words for that text.
+    hasher = TokenHasher()
+    for text in (ARTICLE, ARTICLE.replace("Harbour Road", "İzmir Road")):
+        words = tokens(text)
+        with_tokens = find_repetitions("doc", text, shingle_hashes(text, 3, hasher), hasher=hasher, tokens=(words, hasher(words)))
+        assert with_tokens == find_repetitions("doc", text, shingle_hashes(text, 3))
+        assert len(with_tokens) == 2

@@ -26,11 +26,11 @@ import numpy as np
 from ..config import Config
 from ..model import Document, DuplicationResult, Match, Metadata, Passage, Repetition
 from .align import AlignParams, Prepared, align_prepared, prepare
-from .candidates import ContentHasher, DocumentHashes, RareTermHasher, candidate_pairs, document_hashes, sign_batch
+from .candidates import ContentHasher, DocumentHashes, RareTermHasher, candidate_pairs, hashes_of_tokens, sign_batch
 from .claims import ClaimParams, ClaimPreparer, claim_passages_prepared
 from .clusters import clusters
 from .history import History, StoredArticle
-from .minhash import SignatureScheme, TokenHasher, jaccard
+from .minhash import SignatureScheme, TokenHasher, jaccard, tokens
 from .params import DuplicationParams
 from .provenance import Origin, credited, earlier_of, names_for_note
 from .quotes import QuoteMask
@@ -69,11 +69,14 @@ class DocumentPreparer:
         self.rare_hasher = RareTermHasher(self.params.paraphrase_language, self.params.story_max_zipf) if on else None
 
     def __call__(self, doc: Document) -> DocumentWork:
-        hashes = document_hashes(doc.text, self.scheme, self.hasher, self.content_hasher, self.rare_hasher)
+        words = tokens(doc.text)
+        token_hashes = self.hasher(words)
+        hashes = hashes_of_tokens(words, token_hashes, self.scheme, self.content_hasher, self.rare_hasher)
         p = self.params
         reps = find_repetitions(
             doc.id, doc.text, hashes.shingles, min_words=p.repetition_min_words,
             min_overlap=p.repetition_min_overlap, min_chars=p.repetition_min_chars, hasher=self.hasher,
+            tokens=(words, token_hashes),
         )
         return DocumentWork(hashes, tuple(reps))
 

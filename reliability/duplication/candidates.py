@@ -235,7 +235,18 @@ def document_hashes(
     rare_hasher: RareTermHasher | None = None,
 ) -> DocumentHashes:
     words = tokens(text)
-    hashes = DocumentHashes(combine(hasher(words), scheme.shingle_size), stem_pairs(content_hasher(words)))
+    return hashes_of_tokens(words, hasher(words), scheme, content_hasher, rare_hasher)
+
+
+def hashes_of_tokens(
+    words: list[str],
+    token_hashes: np.ndarray,
+    scheme: SignatureScheme,
+    content_hasher: ContentHasher,
+    rare_hasher: RareTermHasher | None = None,
+) -> DocumentHashes:
+    """:func:`document_hashes` of a text already split into :func:`.minhash.tokens` and hashed with a TokenHasher."""
+    hashes = DocumentHashes(combine(token_hashes, scheme.shingle_size), stem_pairs(content_hasher(words)))
     if rare_hasher is None:
         return hashes
     rare = np.unique(rare_hasher(words))

@@ -35,14 +35,20 @@ def find_repetitions(
     min_overlap: float = 0.8,
     min_chars: int = 20,
     hasher: TokenHasher | None = None,
+    tokens: tuple[list[str], np.ndarray] | None = None,
 ) -> list[Repetition]:
-    """Repetitions in ``text``; ``shingles`` (the document's word 3-gram hashes) lets the quick test reuse work."""
+    """Repetitions in ``text``; ``shingles`` (the document's word 3-gram hashes) lets the quick test reuse work.
+
+    ``tokens``: the document's :func:`.minhash.tokens` and their hashes by ``hasher``, reused when this function's
+    words fold to the same tokens (they do unless folding moves a word boundary: "İ" folds to "i" and a combining dot).
+    """
     if shingles is not None and not has_repeated_run(shingles, max(1, min_words - _K + 1)):
         return []
     words, spans = _token_spans(text)
     if len(words) < 2 * min_words:
         return []
-    hashes = (hasher or TokenHasher())(list(map(str.casefold, words)))
+    folded = list(map(str.casefold, words))
+    hashes = tokens[1] if tokens is not None and tokens[0] == folded else (hasher or TokenHasher())(folded)
     segment = _segment_of_token(text, spans)
     found = _repeated(doc_id, segment, spans, hashes, min_words, min_overlap)
     return _merge_adjacent([r for r in found if min(r.first[1] - r.first[0], r.second[1] - r.second[0]) >= min_chars])
@@ -119,20 +125,29 @@ def _cross_segment_pairs(h: np.ndarray, seg: np.ndarray, pos: np.ndarray) -> np.
 
 
 def _judge(doc_id: str, pairs: np.ndarray, per_segment: np.ndarray, spans: np.ndarray, min_overlap: float) -> list[Repetition]:
+    """Segment pairs whose shared 3-grams cover ``min_overlap`` of the smaller segment, as repetitions.
+
+    The shared positions of every segment pair are counted at once (a web page pairs hundreds of segments through
+    stock phrases, and a numpy call per pair was most of this function's time); only the pairs that repeat each
+    other, a handful, are turned into spans one by one.
+    """
     order = np.lexsort((pairs[:, 2], pairs[:, 1], pairs[:, 0]))
     pairs = pairs[order]
     key = pairs[:, 0] * (len(per_segment) + 1) + pairs[:, 1]
     starts, _ = sorted_runs(key)
+    # A position counts once per segment pair: rows are sorted by position within a pair.
+    new_position = np.ones(len(pairs), dtype=np.int64)
+    new_position[1:] = (key[1:] != key[:-1]) | (pairs[1:, 2] != pairs[:-1, 2])
+    shared = np.add.reduceat(new_position, starts)
+    s1, s2 = pairs[starts, 0], pairs[starts, 1]
+    overlap = shared / np.minimum(per_segment[s1], per_segment[s2])
+    ends = np.append(starts[1:], len(pairs))
     out = []
-    for lo, hi in zip(starts, np.append(starts[1:], len(pairs))):
-        s1, s2 = int(pairs[lo, 0]), int(pairs[lo, 1])
-        shared = len(np.unique(pairs[lo:hi, 2]))
-        overlap = shared / min(per_segment[s1], per_segment[s2])
-        if overlap < min_overlap:
-            continue
+    for g in np.flatnonzero(overlap >= min_overlap).tolist():
+        lo, hi = starts[g], ends[g]
         first = _char_span(spans, int(pairs[lo:hi, 2].min()), int(pairs[lo:hi, 2].max()) + _K)
         second = _char_span(spans, int(pairs[lo:hi, 3].min()), int(pairs[lo:hi, 3].max()) + _K)
-        out.append(Repetition(doc_id, first, second, round(min(1.0, float(overlap)), 3)))
+        out.append(Repetition(doc_id, first, second, round(min(1.0, float(overlap[g])), 3)))
     return out
 
 
