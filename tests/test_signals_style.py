@@ -94,3 +94,18 @@ def test_pan_translation_round_trips_rank_above_their_originals_on_the_tuning_fo
     scores = [log_odds(text) for pair in pairs for text in pair]
     labels = [1, 0] * len(pairs)
     assert roc_auc_score(labels, scores) > 0.72  # measured 0.79; chance is 0.5
+
+
+def test_chunked_classification_gives_the_ids_of_a_plain_token_scan():
+    """The fast path (chunks split on spaces, classified once) against reading every token with the regex."""
+    from reliability.signals._style import TOKEN
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt"))]
+    texts.append("Tabs\tand\u00a0no-break spaces,\nline breaks;  double  spaces (AP) “quotes” 1,000's 3.5%\x1e ok.")
+    fresh = Classifier(list(MODEL.function_words))
+    for text in texts:
+        sentences = sentence_spans(text)
+        plain = [0]
+        for i, (start, end) in enumerate(sentences):
+            plain += ([0] if i else []) + [fresh.token_id(t) for t in TOKEN.findall(text.replace("\x1e", " "), start, end)]
+        assert CLASSES.text_ids(text, sentences) == plain + [0]
