@@ -138,3 +138,20 @@ def test_same_story_pairs_need_several_shared_rare_terms() -> None:
     crowd = [t(1, 2, 3)] * 2 + [t(1, 500 + i) for i in range(60)]
     assert story_pairs(crowd, 3, 0.25, max_docs=50).tolist() == []
     assert story_pairs(crowd, 2, 0.25, max_docs=100).tolist()[0] == [0, 1]
+
+
+def test_text_repeated_inside_few_articles_is_not_boilerplate() -> None:
+    # Boilerplate is counted in articles, not occurrences: a chant repeated 30 times in each of two articles
+    # (60 occurrences, more than max_bucket) stays, a footer in 25 articles goes.
+    from reliability.duplication.candidates import drop_common
+    from reliability.duplication.minhash import shingle_hashes
+
+    chant = "Free the press now, the crowd chanted outside the court. " * 30
+    footer = "Sign up for our newsletter to get the day's top stories in your inbox every morning."
+    texts = [t[:2000] + "\n\n" + footer for t in _pan_texts(25)] + [chant + "Police watched.", "Later: " + chant]
+    hashes = [shingle_hashes(t, 3) for t in texts]
+    kept = drop_common(hashes, 20)
+    footer_hashes = set(shingle_hashes(footer, 3).tolist())
+    assert all(not footer_hashes & set(k.tolist()) for k in kept[:25])
+    assert [len(k) for k in kept[25:]] == [len(h) for h in hashes[25:]]  # the chant articles lose nothing
+    assert all(np.array_equal(k, h[~np.isin(h, list(footer_hashes))]) for k, h in zip(kept, hashes))

@@ -144,21 +144,37 @@ def drop_common(hash_arrays: Sequence[np.ndarray], max_docs: int) -> list[np.nda
 
     Text shared by that many articles is boilerplate (newsletter prompts, legal notices, share widgets) or a stock
     phrase; it says nothing about copying, and windows straddling it would pair every article carrying it.
-    Each document's distinct hashes are counted once, so a run of equal values in their sorted concatenation is the
-    number of documents holding that value (no batch-sized index arrays: they were the peak memory of signing).
+
+    A hash in more than ``max_docs`` documents falls in a bucket (its low bits) that more than ``max_docs`` hashes
+    of the batch fall in. Counting buckets is one ``np.bincount``; only the hashes of crowded buckets (stock
+    phrases, and the rare crowd of chance) are then counted exactly, each document once. A ``np.unique`` per
+    document and a sort of the whole batch cost several times as much.
     """
     n = len(hash_arrays)
     if n <= max_docs:
         return list(hash_arrays)
-    ordered = np.sort(np.concatenate([np.unique(h) for h in hash_arrays]))
-    starts, documents = sorted_runs(ordered)
-    common = ordered[starts[documents > max_docs]]
-    del ordered, starts, documents
-    if len(common) == 0:
+    flat = np.concatenate(hash_arrays)
+    bucket = (flat & _BUCKET_MASK).view(np.int64)
+    at = np.flatnonzero((np.bincount(bucket, minlength=int(_BUCKET_MASK) + 1) > max_docs)[bucket])
+    del bucket
+    lengths = np.fromiter(map(len, hash_arrays), dtype=np.int64, count=n)
+    owner = np.searchsorted(np.cumsum(lengths), at, side="right")
+    values, value_of = np.unique(flat[at], return_inverse=True)
+    pairs = np.sort(value_of * n + owner)  # (value, document), each document once below
+    documents = np.bincount(pairs[np.flatnonzero(np.diff(pairs, prepend=-1))] // n, minlength=len(values))
+    common = documents[value_of] > max_docs  # over ``at``
+    if not common.any():
         return list(hash_arrays)
-    log.info("ignoring %d word sequences found in more than %d articles (boilerplate)", len(common), max_docs)
-    last = len(common) - 1
-    return [h[common[np.minimum(np.searchsorted(common, h), last)] != h] for h in hash_arrays]
+    log.info("ignoring %d word sequences found in more than %d articles (boilerplate)", (documents > max_docs).sum(), max_docs)
+    keep = np.ones(len(flat), dtype=bool)
+    keep[at[common]] = False
+    kept = lengths - np.bincount(owner[common], minlength=n)
+    return np.split(flat[keep], np.cumsum(kept)[:-1])
+
+
+# 4M buckets (a 32 MB count array): at 100k articles (60M hashes) a bucket holds 15 on average, and a chance crowd
+# of more than 50 (max_bucket) is out of reach; one would only cost its exact count.
+_BUCKET_MASK = np.uint64((1 << 22) - 1)
 
 
 def windowed_signatures(
@@ -372,9 +388,11 @@ def _band_row_pairs(keys: np.ndarray, owners: np.ndarray, max_bucket: int) -> li
     Buckets are handled by size, all buckets of one size at once: with two rows per band a quarter of all rows
     share a bucket with another, and a Python loop per bucket was the slowest part of a 10k batch.
     """
-    # Key and row packed into one uint64 and sorted in place: 40% cheaper than an argsort of the keys.
+    # Key and row packed into one uint64 and sorted in place: 40% cheaper than an argsort of the keys. Only rows
+    # that may share a key are sorted: most windows collide with nothing in a band.
     assert keys.dtype == np.uint32 and len(keys) < 1 << 32
-    packed = (keys.astype(np.uint64) << np.uint64(32)) | np.arange(len(keys), dtype=np.uint64)
+    rows = _maybe_shared(keys)
+    packed = (keys[rows].astype(np.uint64) << np.uint64(32)) | rows.astype(np.uint64)
     packed.sort()
     order = (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
     k = packed >> np.uint64(32)
@@ -392,6 +410,17 @@ def _band_row_pairs(keys: np.ndarray, owners: np.ndarray, max_bucket: int) -> li
         out.append(np.stack((order[first], order[second]), axis=1))
     out = [np.sort(p, axis=1) for p in out if len(p)]
     return [p[owners[p[:, 0]] != owners[p[:, 1]]] for p in out]
+
+
+def _maybe_shared(keys: np.ndarray) -> np.ndarray:
+    """Rows whose key falls in a bucket (its low bits) that another row's key falls in too: every row sharing its
+    key with another is among them. A count over ~4 buckets per row is one pass; the sort it spares is not."""
+    bits = min(_MAX_BUCKET_BITS, max(10, len(keys).bit_length() + 2))
+    bucket = (keys & np.uint32((1 << bits) - 1)).astype(np.intp)
+    return np.flatnonzero(np.bincount(bucket, minlength=1 << bits)[bucket] >= 2)
+
+
+_MAX_BUCKET_BITS = 23  # a 64 MB count array; at 100k articles (2.6M windows a band) a quarter of the rows remain
 
 
 def candidate_pairs(sigs: BatchSignatures, scheme: SignatureScheme, params: DuplicationParams) -> np.ndarray:
