@@ -197,12 +197,29 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+# Signals of this text build what they need (compiled lexicons, the phrase table, the outlet registry) before the
+# pool forks, so the workers share one copy instead of each building its own (about 0.3 s of CPU a worker).
+_WARM_UP = Document(
+    "warm-up",
+    "Council approves bus lanes\n\nBy Jane Doe, Staff Reporter\nPublished: 2025-03-04\n\n"
+    "LONDON (Reuters) - The city council approved two bus lanes on Tuesday, officials said. \u201cIt is a good day,\u201d "
+    "said Mayor Ana Ruiz, according to a statement. Critics argue the plan was rushed, sources say.\n\n"
+    "Share this article. Subscribe to our newsletter. \u00a9 2025 Example News. All rights reserved.",
+)
+
+
+def _warm_context(config: Config) -> SignalContext:
+    ctx = SignalContext(config)
+    compute_all(_WARM_UP, ctx)
+    return ctx
+
+
 def _signals_chunk(bounds: tuple[int, int]) -> tuple[int, list[list[PackedSignal]], float]:
     """Worker: signals of documents ``lo:hi`` as tuples, plus the CPU seconds they took."""
     global _WORKER_CTX
     assert _FORKED is not None, "worker started without the forked batch"
     docs, config = _FORKED
-    if _WORKER_CTX is None:  # one context per worker, so compiled lexicons are built once per process
+    if _WORKER_CTX is None:  # normally inherited, warm, from the parent (see _warm_context)
         _WORKER_CTX = SignalContext(config)
     cpu = time.process_time()
     lo, hi = bounds
@@ -249,10 +266,11 @@ def _signals_beside_duplication(
     timer: StageTimer,
 ) -> tuple[list[list[Signal]], DuplicationResult]:
     """Signals and per-document duplication work in ``workers`` forked processes; both results when done."""
-    global _FORKED
+    global _FORKED, _WORKER_CTX
     chunks = [(lo, min(lo + perf.chunk_docs, len(docs))) for lo in range(0, len(docs), perf.chunk_docs)]
     per_doc: list[list[Signal]] = [[] for _ in docs]
     _FORKED = (docs, config)
+    _WORKER_CTX = _warm_context(config)
     start = time.perf_counter()
     worker_dup_cpu = [0.0]
     try:
@@ -285,7 +303,7 @@ def _signals_beside_duplication(
                 if progress:
                     progress(len(packed))
     finally:
-        _FORKED = None
+        _FORKED = _WORKER_CTX = None
     # Signals overlap duplication: their wall time is counted from the fork to the last result.
     timer.add("signals", time.perf_counter() - start, worker_cpu)
     timer.add("duplication", 0.0, worker_dup_cpu[0])  # the workers' share of duplication CPU

@@ -40,6 +40,18 @@ def test_workers_give_the_same_report_as_one_process(newsroom_batch) -> None:
     assert [a.document.id for a in parallel.articles] == [a.document.id for a in serial.articles]
 
 
+def test_workers_use_the_configuration_of_their_own_batch(newsroom_batch) -> None:
+    # Workers start from signal resources built in the parent; a second batch under other settings must not get
+    # the first batch's (the parent's warm context is dropped with its pool).
+    loose = _forced_pool_config()
+    strict = load_config(overrides={"performance": {"min_parallel_docs": 2, "chunk_docs": 1},
+                                    "signals": {"anonymous_framing": {"vague_saturation": 9.0}}})
+    first = score_documents(newsroom_batch, loose, jobs=2)
+    second = score_documents(newsroom_batch, strict, jobs=2)
+    assert render(second, "json") == render(score_documents(newsroom_batch, strict, jobs=1), "json")
+    assert render(second, "json") != render(first, "json")
+
+
 def test_duplication_in_workers_finds_the_same_reuse_as_one_process(newsroom_batch) -> None:
     """Hashing, repetition and pair alignment run in the workers: matches, passages, repetitions and the duplication
     signal must not change. Every pair is aligned (21 articles, 210 pairs), enough to go through the pool."""
