@@ -201,9 +201,9 @@ def extract(text: str, base: Metadata | None = None) -> Metadata:
             found.set("title", text[cursor:e], (cursor, e))
         elif cursor < e and "title" not in found.fields:
             found.fields["title"] = None  # the first text line is a paragraph: no headline
-        if "published" not in found.fields:
+        if "published" not in found.fields and (e - s) < 120:  # a date in a longer line is the body's, not a dateline
             date = find_date(text, s, e)
-            if date and (e - s) < 120:
+            if date:
                 found.set("published", *date)
     for m in _SOURCE.finditer(text):
         found.set("source", m.group("src").strip(), m.span("src"), clue=True)
