@@ -279,10 +279,14 @@ def _signals_beside_duplication(
             prepared = pool.imap(_duplication_chunk, chunks)
             pending = pool.imap_unordered(_signals_chunk, chunks)
 
+            results = _SignalResults(pending, docs, per_doc, progress)
+
             def align_map(pair_chunks: list[list[list[int]]]) -> Iterator[list[Match]]:
-                # Queued behind the signals: by then the parent has nothing else to do but wait.
+                # Queued behind the signals: by then the parent has nothing else to do but wait, so it unpacks the
+                # signal results that came in instead of leaving them all for after the last alignment.
                 for matches, cpu in pool.imap(_align_chunk, pair_chunks):
                     worker_dup_cpu[0] += cpu
+                    results.take(wait=False)
                     yield matches
 
             with timer.stage("duplication"):
@@ -295,16 +299,36 @@ def _signals_beside_duplication(
 
                 # Handed over without a name here, so find_duplicates can let the word hashes go once it has signed.
                 dup = find_duplicates(docs, config, history=history, work=collect(), align_map=align_map)  # type: ignore[arg-type]
-            worker_cpu = 0.0
-            for lo, packed, cpu in pending:
-                worker_cpu += cpu
-                for offset, signals in enumerate(packed):
-                    per_doc[lo + offset] = [_unpack(p, docs[lo + offset].text) for p in signals]
-                if progress:
-                    progress(len(packed))
+            unpacked_during_duplication = results.unpack_cpu
+            results.take(wait=True)
     finally:
         _FORKED = _WORKER_CTX = None
-    # Signals overlap duplication: their wall time is counted from the fork to the last result.
-    timer.add("signals", time.perf_counter() - start, worker_cpu)
-    timer.add("duplication", 0.0, worker_dup_cpu[0])  # the workers' share of duplication CPU
+    # Signals overlap duplication: their wall time is counted from the fork to the last result. Unpacking them in
+    # this process stays out of both stages, also when it happened while duplication waited for alignments.
+    timer.add("signals", time.perf_counter() - start, results.worker_cpu)
+    timer.add("duplication", 0.0, worker_dup_cpu[0] - unpacked_during_duplication)  # plus the workers' share
     return per_doc, dup
+
+
+class _SignalResults:
+    """Signal results of the workers, unpacked into ``per_doc`` as they are taken (in any order)."""
+
+    def __init__(self, pending: Any, docs: Sequence[Document], per_doc: list[list[Signal]], progress: Progress | None):
+        self._pending, self._docs, self._per_doc, self._progress = pending, docs, per_doc, progress
+        self.worker_cpu = 0.0  # CPU seconds the workers spent on the signals taken so far
+        self.unpack_cpu = 0.0  # CPU seconds this process spent unpacking them
+
+    def take(self, *, wait: bool) -> None:
+        """Unpack the results that have arrived; with ``wait``, every result, waiting for the rest."""
+        cpu = time.process_time()
+        while True:
+            try:
+                lo, packed, worker_cpu = self._pending.next(timeout=None if wait else 0)
+            except (StopIteration, multiprocessing.TimeoutError):
+                break
+            self.worker_cpu += worker_cpu
+            for offset, signals in enumerate(packed):
+                self._per_doc[lo + offset] = [_unpack(p, self._docs[lo + offset].text) for p in signals]
+            if self._progress:
+                self._progress(len(packed))
+        self.unpack_cpu += time.process_time() - cpu
