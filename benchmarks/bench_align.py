@@ -4,7 +4,7 @@ Candidate pairs come from the LSH stage on a benchmarks/corpus.py batch (news-le
 and optionally from PAN13 training pairs. Every pair is aligned as the duplication stage does: documents prepared
 once, then ``align_prepared``; where it finds nothing, ``claim_passages``. Times are CPU seconds of this process.
 
-    python benchmarks/bench_align.py /tmp/reliability-bench/corpus-10000-s7.jsonl --limit 2000
+    python benchmarks/bench_align.py /tmp/reliability-bench/corpus-10000-s7-g*.jsonl --limit 2000
     python benchmarks/bench_align.py --pan 40                      # 40 pairs of each PAN13 training folder
     python benchmarks/bench_align.py CORPUS --dump /tmp/out.txt    # every result, to diff two versions
     python benchmarks/bench_align.py CORPUS --profile 25           # cProfile: the 25 costliest functions
@@ -133,7 +133,7 @@ def _timed(run: Callable[[], None], profile: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("corpus", type=Path, nargs="?", help="corpus-N-sS.jsonl from benchmarks/corpus.py")
+    ap.add_argument("corpus", type=Path, nargs="?", help="corpus-N-sS-gV.jsonl from benchmarks/corpus.py")
     ap.add_argument("--limit", type=int, default=2000, help="first N articles of the corpus (0: all)")
     ap.add_argument("--pan", type=int, default=0, help="also time the first N pairs of each PAN13 training folder")
     ap.add_argument("--dump", type=Path, default=None, help="write every pair's passages here (to diff versions)")

@@ -5,7 +5,7 @@ obfuscated copies with a truth file). Prints stage timings, articles per second,
 copies were found as candidates and as matches, plus matches that were not planted.
 
     python benchmarks/corpus.py 10000 --out /tmp/bench
-    python benchmarks/bench_duplication.py /tmp/bench/corpus-10000-s7.jsonl
+    python benchmarks/bench_duplication.py /tmp/bench/corpus-10000-s7-g*.jsonl
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _truth(path: Path) -> dict[frozenset[str], str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("corpus", type=Path, help="corpus-N-sS.jsonl from benchmarks/corpus.py")
+    ap.add_argument("corpus", type=Path, help="corpus-N-sS-gV.jsonl from benchmarks/corpus.py")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N articles")
     ap.add_argument("--jobs", type=int, default=1, help="alignment processes ([duplication] jobs)")
     args = ap.parse_args()

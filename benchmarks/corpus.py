@@ -15,8 +15,9 @@ Planted copies (``--copy-rate``, default 5% of N) reuse an earlier *original* ar
 - ``obfuscated``: the whole text with adjacent sentences swapped, adjacent words swapped, words replaced by a
   synonym (small table) or a word of similar frequency, and a few words dropped (like PAN13 random obfuscation).
 
-Output: ``corpus-<N>-s<seed>.jsonl`` (``id``, ``title``, ``outlet``, ``published``, ``text``) and
-``corpus-<N>-s<seed>.truth.tsv`` (``original<TAB>copy<TAB>kind``).
+Output: ``corpus-<N>-s<seed>-g<version>.jsonl`` (``id``, ``title``, ``outlet``, ``published``, ``text``) and
+``corpus-<N>-s<seed>-g<version>.truth.tsv`` (``original<TAB>copy<TAB>kind``); the version is a digest of this
+file, so a changed generator never reuses a cached corpus.
 
     python benchmarks/corpus.py 10000 --out /tmp/bench
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import random
 import re
@@ -327,10 +329,16 @@ def _doc_id(i: int) -> str:
     return f"a{i:07d}"
 
 
+def generator_version() -> str:
+    """A digest of this file: a cached corpus from an older generator has another name and is never reused (a stale
+    cache once made a benchmark report the old generator's precision for the new code)."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
+
+
 def write(n: int, out_dir: Path, seed: int = 7, copy_rate: float = 0.05) -> tuple[Path, Path]:
     """Write the corpus and its truth (skipped when both files exist); returns their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"corpus-{n}-s{seed}" + ("" if copy_rate == 0.05 else f"-c{copy_rate:g}")
+    stem = f"corpus-{n}-s{seed}" + ("" if copy_rate == 0.05 else f"-c{copy_rate:g}") + f"-g{generator_version()}"
     jsonl, truth_path = out_dir / f"{stem}.jsonl", out_dir / f"{stem}.truth.tsv"
     if jsonl.exists() and truth_path.exists():
         return jsonl, truth_path

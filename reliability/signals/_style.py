@@ -15,6 +15,7 @@ word is ever a feature: topics cannot leak in, only the way words are strung tog
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -36,6 +37,7 @@ BOUNDARY = "|"  # between two sentences, and around the text
 _MAX_CHUNKS = 200_000
 # Zipf bands (wordfreq: 6 is "the", 3 is one in a million words); 0 for a word wordfreq does not know.
 _BANDS = (1.0, 2.5, 3.5, 4.5)
+_BAND_FREQUENCIES = tuple(10.0 ** (zipf - 9.0) for zipf in _BANDS)  # zipf = log10(frequency per billion words)
 
 
 def class_names(function_words: list[str]) -> list[str]:
@@ -75,12 +77,16 @@ class Classifier:
         self.function_ = {w: self.ids_[w] for w in function_words}
         self.cache_: dict[str, int] = {SEPARATOR: 0}
         self.chunks_: dict[str, tuple[int, ...]] = {}
+        self.shapes_: dict[str, str] = {}
+        from wordfreq import get_frequency_dict  # loaded once per process by wordfreq, shared with garbled_text
+
+        self.frequency_ = get_frequency_dict("en")
 
     def token_id(self, token: str) -> int:
         cached = self.cache_.get(token)
         if cached is None:
             if len(self.cache_) > _MAX_CHUNKS:
-                self.cache_ = {SEPARATOR: 0}
+                self.cache_, self.shapes_ = {SEPARATOR: 0}, {}
             cached = self.cache_[token] = self._classify(token)
         return cached
 
@@ -94,7 +100,14 @@ class Classifier:
         if lower in self.function_:
             return self.function_[lower]
         case = "AA" if len(token) > 1 and token.isupper() else "A" if first.isupper() else "a"
-        return self.ids_[f"{case}{_band(lower)}{_suffix(lower)}"]
+        shape = self.shapes_.get(lower)
+        if shape is None:  # "Kremlin", "kremlin" and "KREMLIN" share their band and ending
+            shape = self.shapes_[lower] = f"{self._band(lower)}{_suffix(lower)}"
+        return self.ids_[case + shape]
+
+    def _band(self, word: str) -> int:
+        """The word's zipf band, read straight from wordfreq's table (the words here are single tokens)."""
+        return bisect_right(_BAND_FREQUENCIES, self.frequency_.get(word, 0.0))
 
     def text_ids(self, text: str, sentences: list[tuple[int, int]]) -> list[int]:
         """Class ids of the sentences' tokens, with the boundary mark (id 0) around and between sentences."""
@@ -113,14 +126,9 @@ class Classifier:
         return [0, *chain.from_iterable(map(cache.__getitem__, chunks)), 0]
 
 
-def _band(word: str) -> int:
-    from wordfreq import zipf_frequency
-
-    zipf = zipf_frequency(word, "en")
-    return sum(zipf >= b for b in _BANDS)
-
-
 def _suffix(word: str) -> str:
+    if not word.endswith(_SUFFIXES):  # one test in C for most words
+        return ""
     for suffix in _SUFFIXES:
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             return suffix if suffix != "s" or not word.endswith("ss") else ""
