@@ -109,3 +109,21 @@ def test_chunked_classification_gives_the_ids_of_a_plain_token_scan():
         for i, (start, end) in enumerate(sentences):
             plain += ([0] if i else []) + [fresh.token_id(t) for t in TOKEN.findall(text.replace("\x1e", " "), start, end)]
         assert CLASSES.text_ids(text, sentences) == plain + [0]
+
+
+def test_a_slight_lean_adds_nothing_and_shows_no_evidence():
+    """Clean wire copy sits near the 10% base rate: below a point's worth, the whole-text models stay silent."""
+    text = (FIXTURES / "clean_wire_court_ruling.txt").read_text(encoding="utf-8")
+    signal = garbled.compute(Document("t", text), CTX)
+    assert signal.details["p_spun_wording"] < 0.15 and signal.details["p_machine_word_order"] < 0.15
+    assert not any("likely" in e.note for e in signal.evidence)
+    assert signal.summary == "Clean copy: no garbled sentences"
+
+
+def test_word_pair_evidence_is_not_half_of_a_hyphenated_compound():
+    """"a no-fly zone" is read as a phrase by a person; "a no" is not evidence of spinning."""
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for e in garbled.compute(Document("t", text), CTX).evidence:
+            if "least usual word pairs" in e.note:
+                assert text[e.end : e.end + 1] != "-", (path.name, e.text)

@@ -53,7 +53,7 @@ def function_words() -> list[str]:
 
 
 def text_keys(text: str, probe: StyleModel, classifier: Classifier) -> np.ndarray:
-    ids, _ = token_ids(text, sentence_spans(text), classifier)
+    ids = token_ids(text, sentence_spans(text), classifier)
     return probe.ngram_keys(ids)[0] if len(ids) >= 3 else np.zeros(0, np.int64)
 
 

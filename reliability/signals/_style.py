@@ -137,28 +137,48 @@ def _suffix(word: str) -> str:
 
 @dataclass(frozen=True)
 class StyleScores:
-    """A text's log odds of being machine-made, and per sentence the mean bigram weight and token count."""
+    """A text's log odds of being machine-made; per sentence figures are worked out only when asked for (they are
+    needed for evidence, which few texts get)."""
 
     log_odds: float
-    sentence_mean: np.ndarray
-    sentence_tokens: np.ndarray
-    # The weighed bigrams, kept to find evidence on demand (only for the few sentences reported).
-    weights: np.ndarray
-    owner: np.ndarray  # sentence of each bigram
-    ends: np.ndarray  # position of each bigram's last class id
-    sentence_of: np.ndarray  # sentence of each class id
+    tokens: int  # class ids read, boundary marks included
     ids: np.ndarray  # the class ids
+    weights: np.ndarray  # the weight of each bigram of ``ids``
 
-    def worst(self, text: str, sentences: list[tuple[int, int]], i: int) -> tuple[int, int]:
+    def per_sentence(self, n: int) -> "SentenceStyle":
+        ids = self.ids
+        if len(ids) < 3:
+            return SentenceStyle(np.zeros(n), np.zeros(n), np.zeros(0, int), np.zeros(0, int), np.zeros(len(ids), int))
+        sentence_of = np.cumsum(ids == 0) - 1  # a boundary mark belongs to the sentence it opens ...
+        sentence_of[-1] = max(n - 1, 0)  # ... and the closing one to the last sentence
+        ends = np.arange(1, len(ids))  # the position each bigram ends on
+        owner = sentence_of[np.where(ids[ends] == 0, ends - 1, ends)]  # "word |" belongs to the word's sentence
+        counts = np.bincount(sentence_of, minlength=n).astype(float)
+        sums = np.bincount(owner, weights=self.weights, minlength=n)
+        return SentenceStyle(sums / np.maximum(counts, 1), counts, owner, ends, sentence_of)
+
+
+@dataclass(frozen=True)
+class SentenceStyle:
+    """Per sentence: mean bigram weight and token count; per bigram its sentence and end; per id its sentence."""
+
+    mean: np.ndarray
+    tokens: np.ndarray
+    owner: np.ndarray
+    ends: np.ndarray
+    sentence_of: np.ndarray
+
+    def worst(self, scores: StyleScores, text: str, sentences: list[tuple[int, int]], i: int) -> tuple[int, int]:
         """Character span around the class bigram of sentence ``i`` weighing most towards machine-made: its two
         words and one on each side, so an editor reads a phrase ("sent factory on the"), not a lone mark."""
         span = sentences[i]
+        ids = scores.ids
         # Bigrams with a boundary mark weigh in the score, but "settlements ." says nothing an editor can check.
-        inner = (self.ids[self.ends] != 0) & (self.ids[self.ends - 1] != 0)
+        inner = (ids[self.ends] != 0) & (ids[self.ends - 1] != 0)
         mine = np.flatnonzero((self.owner == i) & inner)
         if not len(mine):
             return span
-        j = int(mine[np.argmax(self.weights[mine])])
+        j = int(mine[np.argmax(scores.weights[mine])])
         first_id = int(np.searchsorted(self.sentence_of, i))  # the sentence's opening boundary mark
         last = int(self.ends[j]) - first_id - 1  # index of the bigram's second token in the sentence
         matches = list(TOKEN.finditer(text, *span))
@@ -168,29 +188,17 @@ class StyleScores:
         return matches[lo].start(), matches[hi].end()
 
 
-def token_ids(text: str, sentences: list[tuple[int, int]], classifier: Classifier) -> tuple[np.ndarray, np.ndarray]:
-    """Class ids of the whole text and the sentence of each id (a boundary mark belongs to the sentence it opens;
-    the closing one to the last sentence)."""
-    ids = np.asarray(classifier.text_ids(text, sentences), dtype=np.int64)
-    sentence_of = np.cumsum(ids == 0) - 1
-    sentence_of[-1] = max(len(sentences) - 1, 0)
-    return ids, sentence_of
+def token_ids(text: str, sentences: list[tuple[int, int]], classifier: Classifier) -> np.ndarray:
+    """Class ids of the whole text, a boundary mark around and between sentences."""
+    return np.asarray(classifier.text_ids(text, sentences), dtype=np.int64)
 
 
 def score(text: str, sentences: list[tuple[int, int]], model: StyleModel, classifier: Classifier) -> StyleScores:
-    ids, sentence_of = token_ids(text, sentences, classifier)
-    n = len(sentences)
+    ids = token_ids(text, sentences, classifier)
     if len(ids) < 3:
-        empty = np.zeros(0)
-        return StyleScores(model.intercept, np.zeros(n), np.zeros(n), empty, empty.astype(int), empty.astype(int),
-                           sentence_of, ids)
-    keys, ends = model.ngram_keys(ids)
-    weights = model.weigh(keys)
-    owner = sentence_of[np.where(ids[ends] == 0, ends - 1, ends)]  # "word |" ends the sentence of the word
-    counts = np.bincount(sentence_of, minlength=n).astype(float)
-    sums = np.bincount(owner, weights=weights, minlength=n)
-    log_odds = float(model.intercept + weights.sum() / len(ids))
-    return StyleScores(log_odds, sums / np.maximum(counts, 1), counts, weights, owner, ends, sentence_of, ids)
+        return StyleScores(model.intercept, len(ids), ids, np.zeros(0))
+    weights = model.weigh(model.ngram_keys(ids)[0])
+    return StyleScores(float(model.intercept + weights.sum() / len(ids)), len(ids), ids, weights)
 
 
 @lru_cache(maxsize=1)

@@ -49,7 +49,7 @@ _DEFAULTS: Mapping[str, float] = {
     "prior_pmi": 1.2, "prior_weight": 3.0, "min_oddness": 0.2, "min_nonword_letters": 4,
     "text_min_word_log_p": -12.0, "text_min_pairs": 20, "style_min_tokens": 40,
     "wording_intercept": 0.0, "wording_pmi": 0.0, "order_intercept": 0.0, "order_log_odds": 0.0,
-    "machine_base_rate": 0.1, "machine_floor": 0.1,
+    "machine_base_rate": 0.1, "machine_floor": 0.1, "machine_min_added": 0.03,
     "machine_weight": 2.0,
 }
 
@@ -362,19 +362,29 @@ def _whole_text(
     weight = float(params["machine_weight"])
     floor = float(params["machine_floor"])
     wording = weight * _excess(p_wording, floor) if len(usable) >= params["text_min_pairs"] else 0.0
-    ordering = weight * _excess(p_order, floor) if order.sentence_tokens.sum() >= params["style_min_tokens"] else 0.0
+    ordering = weight * _excess(p_order, floor) if order.tokens >= params["style_min_tokens"] else 0.0
+    # A lean too slight to cost a point is noise, not a finding: it adds nothing and shows no evidence.
+    wording, ordering = (part if part >= params["machine_min_added"] else 0.0 for part in (wording, ordering))
     hits: list[Hit] = []
     if wording > 0:
         note = (f"One of the text's least usual word pairs; from its word pairs the text is {p_wording:.0%} likely "
                 f"spun or machine-made (clean copy: about {base:.0%})")
+        # Shown: pairs of common words where possible ("pressing assembly"), which the table knows well; a pair
+        # with a rare word may be unusual only because the table is small.
+        # A pair whose second word opens a compound ("a no" of "a no-fly zone") is not what a reader sees.
+        whole = np.array([text[e : e + 1] != "-" for e in scores.second_end[usable].tolist()], dtype=bool)
+        candidates = usable[whole] if whole.any() else usable
+        common = candidates[scores.min_log_p[candidates] > params["min_word_log_p"]]
+        shown = common if len(common) >= 3 else candidates
         hits += [(int(scores.first_start[j]), int(scores.second_end[j]), note)
-                 for j in usable[np.argsort(scores.pmi[usable])[:3]].tolist()]
+                 for j in shown[np.argsort(scores.pmi[shown])[:3]].tolist()]
     if ordering > 0:
         note = (f"One of the text's most machine-like stretches of word order; from its word order the text is "
                 f"{p_order:.0%} likely machine-translated (clean copy: about {base:.0%})")
-        judged = np.flatnonzero(order.sentence_tokens >= 6)  # a heading or a fragment says little
-        worst = judged[np.argsort(-order.sentence_mean[judged])[:3]]
-        spans = [order.worst(text, sentences, i) for i in worst.tolist()]
+        per = order.per_sentence(len(sentences))
+        judged = np.flatnonzero(per.tokens >= 6)  # a heading or a fragment says little
+        worst = judged[np.argsort(-per.mean[judged])[:3]]
+        spans = [per.worst(order, text, sentences, i) for i in worst.tolist()]
         hits += [(start, end, note) for start, end in spans if end > start]
     return WholeText(mean_pmi, order.log_odds, p_wording, p_order, wording + ordering, tuple(sorted(hits)))
 
