@@ -152,3 +152,24 @@ def test_claims_do_not_depend_on_which_words_were_looked_up_before(monkeypatch: 
         _text("quake_rescue"), _text("quake_buildings"), PARAMS
     )
     assert claim_passages(a, b, forgetful) == expected
+
+
+def test_claim_passages_do_not_depend_on_the_process_hash_seed():
+    """Sets iterate in an order that changes with PYTHONHASHSEED; the claims found (and their similarity, a float
+    sum over terms) must not, or a scheduled run would report changes that are not there."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from pathlib import Path; from reliability.config import load_config;"
+        "from reliability.duplication.claims import ClaimParams, claim_passages;"
+        "p = ClaimParams.from_config(load_config()); s = sorted(Path(r'%s').glob('*.txt'));"
+        "print([(a.name, b.name, claim_passages(a.read_text(), b.read_text(), p)) for a in s for b in s if a < b])"
+    ) % SEEDS
+    runs = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1 and "paraphrase" in next(iter(runs))

@@ -200,7 +200,9 @@ def _sentences(text: str, lexicon: _Lexicon, max_words: int) -> ClaimText:
         terms.discard(None)
         for t in terms:
             where[t].append(len(out))  # type: ignore[index]
-        out.append((start, end, tuple(terms), word_terms))  # type: ignore[arg-type]
+        # Sorted: float sums over a sentence's terms must not depend on the order a set iterates in (that order
+        # changes with the process's hash seed, and near-ties then flipped between runs of the same batch).
+        out.append((start, end, tuple(sorted(terms)), word_terms))  # type: ignore[arg-type]
         inside.extend(words[1:])
     rarity, inside_terms, capital = _term_counts(term_of, lexicon.weight, seen, Counter(inside))
     return ClaimText(tuple(out), rarity, inside_terms, capital, {t: tuple(ss) for t, ss in where.items()})
@@ -311,7 +313,7 @@ class _Scored:
 
 
 def _score(sa: Sentence, sb: Sentence, i: int, j: int, w: Mapping[str, float], p: ClaimParams) -> _Scored | None:
-    common = [t for t in set(sa.terms).intersection(sb.terms) if w[t] >= p.min_term_weight]
+    common = sorted(t for t in set(sa.terms).intersection(sb.terms) if w[t] >= p.min_term_weight)  # see _sentences
     if len(common) < p.min_shared or not _near_pair(sa, sb, common, p.window):
         return None
     score = sum(w[t] for t in common)
