@@ -154,9 +154,7 @@ def drop_common(hash_arrays: Sequence[np.ndarray], max_docs: int) -> list[np.nda
     if n <= max_docs:
         return list(hash_arrays)
     flat = np.concatenate(hash_arrays)
-    bucket = (flat & _BUCKET_MASK).view(np.int64)
-    at = np.flatnonzero((np.bincount(bucket, minlength=int(_BUCKET_MASK) + 1) > max_docs)[bucket])
-    del bucket
+    at = _in_crowded_buckets(flat, max_docs, _COMMON_BUCKET_BITS)
     lengths = np.fromiter(map(len, hash_arrays), dtype=np.int64, count=n)
     owner = np.searchsorted(np.cumsum(lengths), at, side="right")
     values, value_of = np.unique(flat[at], return_inverse=True)
@@ -174,7 +172,16 @@ def drop_common(hash_arrays: Sequence[np.ndarray], max_docs: int) -> list[np.nda
 
 # 4M buckets (a 32 MB count array): at 100k articles (60M hashes) a bucket holds 15 on average, and a chance crowd
 # of more than 50 (max_bucket) is out of reach; one would only cost its exact count.
-_BUCKET_MASK = np.uint64((1 << 22) - 1)
+_COMMON_BUCKET_BITS = 22
+
+
+def _in_crowded_buckets(values: np.ndarray, more_than: int, bits: int) -> np.ndarray:
+    """Indices of the values whose bucket (their low ``bits`` bits) holds more than ``more_than`` values. Every value
+    occurring more than ``more_than`` times is among them: one count pass spares a sort or unique of them all."""
+    bucket = values & values.dtype.type((1 << bits) - 1)
+    if bucket.dtype == np.uint64:
+        bucket = bucket.view(np.int64)  # np.bincount takes no uint64; the low bits are the same
+    return np.flatnonzero(np.bincount(bucket, minlength=1 << bits)[bucket] > more_than)
 
 
 def windowed_signatures(
@@ -415,9 +422,7 @@ def _band_row_pairs(keys: np.ndarray, owners: np.ndarray, max_bucket: int) -> li
 def _maybe_shared(keys: np.ndarray) -> np.ndarray:
     """Rows whose key falls in a bucket (its low bits) that another row's key falls in too: every row sharing its
     key with another is among them. A count over ~4 buckets per row is one pass; the sort it spares is not."""
-    bits = min(_MAX_BUCKET_BITS, max(10, len(keys).bit_length() + 2))
-    bucket = (keys & np.uint32((1 << bits) - 1)).astype(np.intp)
-    return np.flatnonzero(np.bincount(bucket, minlength=1 << bits)[bucket] >= 2)
+    return _in_crowded_buckets(keys, 1, min(_MAX_BUCKET_BITS, max(10, len(keys).bit_length() + 2)))
 
 
 _MAX_BUCKET_BITS = 23  # a 64 MB count array; at 100k articles (2.6M windows a band) a quarter of the rows remain
