@@ -12,7 +12,7 @@ are joined in both classes before training so the model cannot learn that artefa
     /work/venv/bin/python tools/build_style_model.py [--out reliability/data/style_model.npz]
 
 Stored: ``function_words`` (newline-joined), ``keys`` (sorted class bigram keys, see
-``reliability.signals._style.StyleModel.ngram_keys``), ``weights`` (float32) and ``intercept``.
+``reliability.signals._style.StyleModel.bigram_keys``), ``weights`` (float32) and ``intercept``.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def function_words() -> list[str]:
 
 def text_keys(text: str, probe: StyleModel, classifier: Classifier) -> np.ndarray:
     ids = token_ids(text, sentence_spans(text), classifier)
-    return probe.ngram_keys(ids)[0] if len(ids) >= 3 else np.zeros(0, np.int64)
+    return probe.bigram_keys(ids) if len(ids) >= 3 else np.zeros(0, np.int64)
 
 
 def matrix(texts: list[str], probe: StyleModel, classifier: Classifier, columns: np.ndarray | None):

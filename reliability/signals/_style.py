@@ -60,12 +60,9 @@ class StyleModel:
         if not self.size:
             object.__setattr__(self, "size", len(class_names(list(self.function_words))))
 
-    def ngram_keys(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Key of every bigram of ``ids``, and the position of the token each ends on."""
-        return ids[:-1] * self.size + ids[1:], np.arange(1, len(ids))
-
-    def weigh(self, keys: np.ndarray) -> np.ndarray:
-        return self.table[keys]
+    def bigram_keys(self, ids: np.ndarray) -> np.ndarray:
+        """Key of every bigram of ``ids``: its row in :attr:`table`."""
+        return ids[:-1] * self.size + ids[1:]
 
 
 class Classifier:
@@ -141,8 +138,7 @@ class StyleScores:
     needed for evidence, which few texts get)."""
 
     log_odds: float
-    tokens: int  # class ids read, boundary marks included
-    ids: np.ndarray  # the class ids
+    ids: np.ndarray  # the class ids, boundary marks included
     weights: np.ndarray  # the weight of each bigram of ``ids``
 
     def per_sentence(self, n: int) -> "SentenceStyle":
@@ -196,9 +192,9 @@ def token_ids(text: str, sentences: list[tuple[int, int]], classifier: Classifie
 def score(text: str, sentences: list[tuple[int, int]], model: StyleModel, classifier: Classifier) -> StyleScores:
     ids = token_ids(text, sentences, classifier)
     if len(ids) < 3:
-        return StyleScores(model.intercept, len(ids), ids, np.zeros(0))
-    weights = model.weigh(model.ngram_keys(ids)[0])
-    return StyleScores(float(model.intercept + weights.sum() / len(ids)), len(ids), ids, weights)
+        return StyleScores(model.intercept, ids, np.zeros(0))
+    weights = model.table[model.bigram_keys(ids)]
+    return StyleScores(float(model.intercept + weights.sum() / len(ids)), ids, weights)
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,7 @@ Conventions the rules check (doubles allowed, proper adjectives, abbreviations) 
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ import numpy as np
 from ..model import Document, Evidence, Signal
 from . import SignalContext
 from ._phrases import PairScores, PhraseTable, default_table
-from ._style import Classifier, StyleModel, default_model
+from ._style import Classifier, StyleModel, StyleScores, default_model
 from ._style import score as style_score
 from ._text import Scanner, alternation, clamp01, compile_phrases, index_of, line_spans, paragraph_spans, sentence_spans, strings
 
@@ -349,9 +350,9 @@ def _whole_text(
     """Machine-made text, though perhaps no single sentence stands out: a spinner's synonyms spread over the whole
     text (a low mean word-pair PMI) or a translation round trip's grammar ("the Kremlin sent factory on the
     seabed": word order). Each statistic goes through a one-feature logistic model fitted on the PAN13 tuning fold
-    (``tools/fit_garbled_text.py``), its intercept moved from PAN's even odds to ``machine_base_rate``. The excess
-    of each probability over that base rate, scaled to ``machine_weight``, adds to the value; the least usual word
-    pairs, or the most machine-like stretches of word order, are the evidence."""
+    (``tools/fit_garbled_text.py``), its intercept moved from PAN's even odds to ``machine_base_rate``; what each
+    probability adds is :func:`_added`. The least usual word pairs, or the most machine-like stretches of word
+    order, are the evidence."""
     usable = np.flatnonzero(scores.min_log_p > params["text_min_word_log_p"])
     prior = params["prior_weight"]
     mean_pmi = float((scores.pmi[usable].sum() + prior * params["prior_pmi"]) / (len(usable) + prior))
@@ -359,43 +360,57 @@ def _whole_text(
     base = float(params["machine_base_rate"])
     p_wording = _probability(params["wording_intercept"] + params["wording_pmi"] * mean_pmi, base)
     p_order = _probability(params["order_intercept"] + params["order_log_odds"] * order.log_odds, base)
-    weight = float(params["machine_weight"])
-    floor = float(params["machine_floor"])
-    wording = weight * _excess(p_wording, floor) if len(usable) >= params["text_min_pairs"] else 0.0
-    ordering = weight * _excess(p_order, floor) if order.tokens >= params["style_min_tokens"] else 0.0
-    # A lean too slight to cost a point is noise, not a finding: it adds nothing and shows no evidence.
-    wording, ordering = (part if part >= params["machine_min_added"] else 0.0 for part in (wording, ordering))
+    wording = _added(p_wording, params) if len(usable) >= params["text_min_pairs"] else 0.0
+    ordering = _added(p_order, params) if len(order.ids) >= params["style_min_tokens"] else 0.0
     hits: list[Hit] = []
     if wording > 0:
         note = (f"One of the text's least usual word pairs; from its word pairs the text is {p_wording:.0%} likely "
                 f"spun or machine-made (clean copy: about {base:.0%})")
-        # Shown: pairs of common words where possible ("pressing assembly"), which the table knows well; a pair
-        # with a rare word may be unusual only because the table is small.
-        # A pair whose second word opens a compound ("a no" of "a no-fly zone") is not what a reader sees.
-        whole = np.array([text[e : e + 1] != "-" for e in scores.second_end[usable].tolist()], dtype=bool)
-        candidates = usable[whole] if whole.any() else usable
-        common = candidates[scores.min_log_p[candidates] > params["min_word_log_p"]]
-        shown = common if len(common) >= 3 else candidates
-        hits += [(int(scores.first_start[j]), int(scores.second_end[j]), note)
-                 for j in shown[np.argsort(scores.pmi[shown])[:3]].tolist()]
+        hits += [(s, e, note) for s, e in _least_usual_pairs(text, scores, usable, params)]
     if ordering > 0:
         note = (f"One of the text's most machine-like stretches of word order; from its word order the text is "
                 f"{p_order:.0%} likely machine-translated (clean copy: about {base:.0%})")
-        per = order.per_sentence(len(sentences))
-        judged = np.flatnonzero(per.tokens >= 6)  # a heading or a fragment says little
-        worst = judged[np.argsort(-per.mean[judged])[:3]]
-        spans = [per.worst(order, text, sentences, i) for i in worst.tolist()]
-        hits += [(start, end, note) for start, end in spans if end > start]
+        hits += [(s, e, note) for s, e in _most_machine_like(text, sentences, order)]
     return WholeText(mean_pmi, order.log_odds, p_wording, p_order, wording + ordering, tuple(sorted(hits)))
+
+
+def _added(probability: float, params: Mapping[str, float]) -> float:
+    """What P(machine-made) adds to the value: its excess over ``machine_floor``, scaled to ``machine_weight``; a
+    lean too slight to cost a point (below ``machine_min_added``) is noise, not a finding, and adds nothing."""
+    floor = float(params["machine_floor"])
+    added = float(params["machine_weight"]) * max(0.0, probability - floor) / (1.0 - floor)
+    return added if added >= params["machine_min_added"] else 0.0
+
+
+def _least_usual_pairs(
+    text: str, scores: PairScores, usable: np.ndarray, params: Mapping[str, float]
+) -> list[tuple[int, int]]:
+    """The three word pairs with the lowest PMI, pairs of common words where there are enough ("pressing
+    assembly"): a pair with a rare word may be unusual only because the table is small. A pair whose second word
+    opens a compound ("a no" of "a no-fly zone") is not what a reader sees, and is passed over."""
+    common = usable[scores.min_log_p[usable] > params["min_word_log_p"]]
+    pool = common if len(common) >= 3 else usable
+    out: list[tuple[int, int]] = []
+    for j in pool[np.argsort(scores.pmi[pool])].tolist():  # only the first few are read
+        start, end = int(scores.first_start[j]), int(scores.second_end[j])
+        if text[end : end + 1] != "-":
+            out.append((start, end))
+            if len(out) == 3:
+                break
+    return out
+
+
+def _most_machine_like(text: str, sentences: list[tuple[int, int]], order: StyleScores) -> list[tuple[int, int]]:
+    """A stretch of word order in each of the three sentences (of six tokens or more) most machine-like on average."""
+    per = order.per_sentence(len(sentences))
+    judged = np.flatnonzero(per.tokens >= 6)  # a heading or a fragment says little
+    spans = [per.worst(order, text, sentences, i) for i in judged[np.argsort(-per.mean[judged])[:3]].tolist()]
+    return [(start, end) for start, end in spans if end > start]
 
 
 def _probability(log_odds_at_even: float, base_rate: float) -> float:
     """A logistic model fitted on balanced data, read at ``base_rate`` (prior odds shift the log odds)."""
-    return float(1.0 / (1.0 + np.exp(np.log((1 - base_rate) / base_rate) - log_odds_at_even)))
-
-
-def _excess(probability: float, floor: float) -> float:
-    return max(0.0, probability - floor) / (1.0 - floor)
+    return 1.0 / (1.0 + math.exp(math.log((1 - base_rate) / base_rate) - log_odds_at_even))
 
 
 def _is_nonword(text: str, start: int, end: int, table: PhraseTable, known: frozenset[str], min_letters: int) -> bool:
