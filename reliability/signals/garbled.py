@@ -44,6 +44,7 @@ _QUOTE = re.compile(r"[“”\"]")
 # The plural 's is found first (a quick scan for the apostrophe; a look-behind would be tried at every
 # character), then a digit must precede it; the number is read backwards from there.
 _APOSTROPHE_S = re.compile(r"['’]s\b")
+_HYPHEN = re.compile("-")
 _ODD_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d*000|\d00)$")
 _DEFAULTS: Mapping[str, float] = {
     "full_density": 0.25, "min_pairs": 3, "pmi_threshold": 0.25, "pmi_scale": 0.25, "min_word_log_p": -8.0,
@@ -388,16 +389,12 @@ def _least_usual_pairs(
     """The three word pairs with the lowest PMI, pairs of common words where there are enough ("pressing
     assembly"): a pair with a rare word may be unusual only because the table is small. A pair whose second word
     opens a compound ("a no" of "a no-fly zone") is not what a reader sees, and is passed over."""
-    common = usable[scores.min_log_p[usable] > params["min_word_log_p"]]
-    pool = common if len(common) >= 3 else usable
-    out: list[tuple[int, int]] = []
-    for j in pool[np.argsort(scores.pmi[pool])].tolist():  # only the first few are read
-        start, end = int(scores.first_start[j]), int(scores.second_end[j])
-        if text[end : end + 1] != "-":
-            out.append((start, end))
-            if len(out) == 3:
-                break
-    return out
+    hyphens = np.fromiter((m.start() for m in _HYPHEN.finditer(text)), dtype=np.int64)  # few in any text
+    whole_words = ~np.isin(scores.second_end[usable], hyphens)
+    candidates = usable[whole_words] if whole_words.any() else usable
+    common = candidates[scores.min_log_p[candidates] > params["min_word_log_p"]]
+    shown = common if len(common) >= 3 else candidates
+    return [(int(scores.first_start[j]), int(scores.second_end[j])) for j in shown[np.argsort(scores.pmi[shown])[:3]]]
 
 
 def _most_machine_like(text: str, sentences: list[tuple[int, int]], order: StyleScores) -> list[tuple[int, int]]:
