@@ -106,7 +106,8 @@ def test_first_words_unknown_when_a_match_may_start_or_run_on_otherwise() -> Non
     assert regex_first_words(compile_phrases([r"re:(?:[A-Z]\S*\s+){1,3}quoted"], flags=0)) is None
 
 
-def _configured_word_start_scanners(config) -> list[Scanner]:  # type: ignore[no-untyped-def]
+def _configured_scanners(config) -> list[Scanner]:  # type: ignore[no-untyped-def]
+    """The phrase scanners the configured lexicons build (anonymous, sensational, page junk, self-praise)."""
     from reliability.signals import self_praise
     from reliability.signals._text import phrase_scanners, strings
 
@@ -116,7 +117,11 @@ def _configured_word_start_scanners(config) -> list[Scanner]:  # type: ignore[no
     for table in config.lexicon("page_junk").get("inline", {}).values():
         scanners += phrase_scanners(strings(table, "cues"))
     scanners.append(self_praise._scanner(SignalContext(config)))
-    return [s for s in scanners if s is not None and s.scan_folded]
+    return [s for s in scanners if s is not None]
+
+
+def _configured_word_start_scanners(config) -> list[Scanner]:  # type: ignore[no-untyped-def]
+    return [s for s in _configured_scanners(config) if s.scan_folded]
 
 
 def _full_scan(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -160,14 +165,7 @@ def test_word_start_scan_equals_full_scan(config, parts: list[str]) -> None:  # 
 
 
 def _configured_literal_scanners(config) -> list[Scanner]:  # type: ignore[no-untyped-def]
-    from reliability.signals._text import phrase_scanners, strings
-
-    scanners = []
-    for name, key in (("anonymous_framing", "weasel_phrases"), ("sensational_framing", "phrases")):
-        scanners += phrase_scanners(strings(config.lexicon(name), key))
-    for table in config.lexicon("page_junk").get("inline", {}).values():
-        scanners += phrase_scanners(strings(table, "cues"))
-    return [s for s in scanners if s.first_words is not None and not s.scan_folded]
+    return [s for s in _configured_scanners(config) if s.first_words is not None and not s.scan_folded]
 
 
 _PHRASE_PARTS = st.sampled_from([
