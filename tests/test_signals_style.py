@@ -125,5 +125,22 @@ def test_word_pair_evidence_is_not_half_of_a_hyphenated_compound():
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         for e in garbled.compute(Document("t", text), CTX).evidence:
-            if "least usual word pairs" in e.note:
+            if "word pair" in e.note:
                 assert text[e.end : e.end + 1] != "-", (path.name, e.text)
+
+
+def test_word_pair_evidence_says_how_much_rarer_than_chance_each_pair_is():
+    """An editor shown "and was" as an unusual pair would stop trusting the list: each pair states its rarity, and
+    only a pair at least twice rarer than chance is called unusual."""
+    fixtures = sorted(FIXTURES.glob("*.txt"))
+    unusual = 0
+    for path in fixtures:
+        for e in garbled.compute(Document("t", path.read_text(encoding="utf-8")), CTX).evidence:
+            if "word pair" not in e.note or e.note.startswith("Unusual wording"):
+                continue
+            assert "rarer in clean English than its words' frequencies predict" in e.note, (path.name, e.note)
+            m = re.match(r"Unusual word pair: about (\d+) times rarer", e.note)
+            if m:
+                assert int(m.group(1)) >= 2
+                unusual += path.name.startswith(("spun_", "mt_"))
+    assert unusual >= 6  # the spun and machine-translated fixtures have pairs far rarer than chance

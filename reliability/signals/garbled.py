@@ -365,9 +365,9 @@ def _whole_text(
     ordering = _added(p_order, params) if len(order.ids) >= params["style_min_tokens"] else 0.0
     hits: list[Hit] = []
     if wording > 0:
-        note = (f"One of the text's least usual word pairs; from its word pairs the text is {p_wording:.0%} likely "
-                f"spun or machine-made (clean copy: about {base:.0%})")
-        hits += [(s, e, note) for s, e in _least_usual_pairs(text, scores, usable, params)]
+        verdict = f"from its word pairs the text is {p_wording:.0%} likely spun or machine-made"
+        verdict += f" (clean copy: about {base:.0%})"
+        hits += [(s, e, f"{_rarity(pmi)}; {verdict}") for s, e, pmi in _least_usual_pairs(text, scores, usable, params)]
     if ordering > 0:
         note = (f"One of the text's most machine-like stretches of word order; from its word order the text is "
                 f"{p_order:.0%} likely machine-translated (clean copy: about {base:.0%})")
@@ -385,16 +385,31 @@ def _added(probability: float, params: Mapping[str, float]) -> float:
 
 def _least_usual_pairs(
     text: str, scores: PairScores, usable: np.ndarray, params: Mapping[str, float]
-) -> list[tuple[int, int]]:
-    """The three word pairs with the lowest PMI, pairs of common words where there are enough ("pressing
-    assembly"): a pair with a rare word may be unusual only because the table is small. A pair whose second word
-    opens a compound ("a no" of "a no-fly zone") is not what a reader sees, and is passed over."""
+) -> list[tuple[int, int, float]]:
+    """The three word pairs with the lowest PMI, with their PMI, pairs of common words where there are enough
+    ("pressing assembly"): a pair with a rare word may be unusual only because the table is small. A pair whose
+    second word opens a compound ("a no" of "a no-fly zone") is not what a reader sees, and is passed over."""
     hyphens = np.fromiter((m.start() for m in _HYPHEN.finditer(text)), dtype=np.int64)  # few in any text
     whole_words = ~np.isin(scores.second_end[usable], hyphens)
     candidates = usable[whole_words] if whole_words.any() else usable
     common = candidates[scores.min_log_p[candidates] > params["min_word_log_p"]]
     shown = common if len(common) >= 3 else candidates
-    return [(int(scores.first_start[j]), int(scores.second_end[j])) for j in shown[np.argsort(scores.pmi[shown])[:3]]]
+    lowest = shown[np.argsort(scores.pmi[shown])[:3]]
+    # A pair as frequent as its words predict is not unusual, however low it ranks in this text: not shown.
+    rare = lowest[scores.pmi[lowest] < 0]
+    picked = rare if len(rare) else lowest
+    return [(int(scores.first_start[j]), int(scores.second_end[j]), float(scores.pmi[j])) for j in picked]
+
+
+def _rarity(pmi: float) -> str:
+    """How much rarer a word pair is in clean English than chance (its words' frequencies) predicts, in words."""
+    if pmi >= 0:
+        return "One of the text's least usual word pairs"
+    times = math.exp(-pmi)
+    if times < 2:
+        return (f"One of the text's least usual word pairs, though near chance ({1 - 1 / times:.0%} rarer in clean "
+                "English than its words' frequencies predict)")
+    return f"Unusual word pair: about {times:.0f} times rarer in clean English than its words' frequencies predict"
 
 
 def _most_machine_like(text: str, sentences: list[tuple[int, int]], order: StyleScores) -> list[tuple[int, int]]:
