@@ -6,7 +6,10 @@ the spun/MT news fixtures in tests/fixtures/articles (files named spun_* or mt_*
 clean originals in the source documents, plus the clean news fixtures (clean_*). Only pairs whose source document
 is in the requested fold are used; tools/build_phrase_table.py keeps the 'eval' and 'tune' folds out of the table.
 
-    /work/venv/bin/python benchmarks/garbled_auc.py [--fold eval|tune] [--join-lines] [--set pmi_threshold=-0.2 ...]
+    /work/venv/bin/python benchmarks/garbled_auc.py [--fold eval|tune] [--join-lines] [--set pmi_threshold=-0.2 ...] [-v]
+
+When benchmarks/fixtures/blind/garbled/ exists (articles written by someone who never saw the signals), its AUC is
+reported too, overall and per kind and degree of damage; -v lists each of its files with its value.
 
 --join-lines turns single line breaks inside PAN passages into spaces, in obfuscated and original alike. PAN's
 obfuscated passages carry line breaks at arbitrary places ("very weak to\nwatch break his deceased\nfather") that
@@ -38,6 +41,9 @@ PAN = ROOT.parent / "shared" / "eval" / "pan13-train"
 # only held-out news we have. Their scores are reported apart from the fixtures that guided tuning.
 HELD_OUT_NEWS = {"clean_wire_court_ruling.txt", "clean_wire_wildfire.txt", "spun_earthquake.txt", "mt_election_statement.txt"}
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+# Written by someone who never saw the signals, their fixtures or their tuning (benchmarks/fixtures/blind/README.md):
+# the least biased estimate we have of the held-out real-article AUC. Never tune on it.
+BLIND = ROOT / "benchmarks" / "fixtures" / "blind" / "garbled"
 _FEATURE = re.compile(r"<feature[^>]*>")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _SINGLE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
@@ -71,11 +77,29 @@ def news_fixtures(held_out: bool | None = None) -> list[tuple[str, int]]:
     return out
 
 
+def blind_fixtures() -> list[tuple[str, str, int, str]]:
+    """(file name, text, 1 for spun/MT or 0 for clean, "label degree") from the blind set's LABELS.tsv; empty if the
+    set is absent."""
+    labels = BLIND / "LABELS.tsv"
+    if not labels.is_file():
+        return []
+    out = []
+    for row in labels.read_text(encoding="utf-8").splitlines():
+        cells = row.split("\t")
+        if len(cells) < 2 or cells[1] not in ("clean", "spun", "mt"):
+            continue  # the header, or a blank line
+        degree = cells[2] if len(cells) > 2 else "-"
+        name = Path(cells[0]).name
+        out.append((name, (BLIND / name).read_text(encoding="utf-8"), int(cells[1] != "clean"), f"{cells[1]} {degree}"))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fold", default="eval", choices=["eval", "tune"])
     parser.add_argument("--join-lines", action="store_true", help="join single line breaks in PAN passages")
     parser.add_argument("--set", nargs="*", default=[], help="garbled_text parameters, e.g. pmi_threshold=-0.3")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print each blind fixture's value")
     args = parser.parse_args()
     overrides = {k: float(v) for k, v in (s.split("=", 1) for s in args.set)}
     config = load_config(overrides={"signals": {"garbled_text": overrides}} if overrides else None)
@@ -100,6 +124,15 @@ def main() -> None:
         news += scored
     report("all news fixtures", news)
     report("all of the above", everything + news)
+    blind = [(name, score(t), y, kind) for name, t, y, kind in blind_fixtures()]
+    if blind:
+        n_bad = sum(y for _, _, y, _ in blind)
+        report(f"blind news fixtures ({n_bad} spun/MT, {len(blind) - n_bad} clean)", [(v, y) for _, v, y, _ in blind])
+        for kind in sorted({k for _, _, y, k in blind if y}):
+            report(f"  clean vs {kind}", [(v, y) for _, v, y, k in blind if y == 0 or k == kind])
+        if args.verbose:
+            for name, v, _, kind in sorted(blind, key=lambda b: b[1]):
+                print(f"    {v:.3f}  {kind:14s} {name}")
 
 
 def report(label: str, scored: list[tuple[float, int]]) -> None:
