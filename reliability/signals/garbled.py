@@ -395,16 +395,18 @@ def _least_usual_pairs(
     common = candidates[scores.min_log_p[candidates] > params["min_word_log_p"]]
     shown = common if len(common) >= 3 else candidates
     lowest = shown[np.argsort(scores.pmi[shown])[:3]]
-    # A pair as frequent as its words predict is not unusual, however low it ranks in this text: not shown.
-    rare = lowest[scores.pmi[lowest] < 0]
-    picked = rare if len(rare) else lowest
+    # A pair less than twice rarer than its words predict is not what an editor would call unusual, however low it
+    # ranks in this text: shown only when no pair is rarer (the value it adds still needs its spans).
+    rare, near = lowest[scores.pmi[lowest] < -math.log(2)], lowest[scores.pmi[lowest] < 0]
+    picked = rare if len(rare) else near if len(near) else lowest[:1]
     return [(int(scores.first_start[j]), int(scores.second_end[j]), float(scores.pmi[j])) for j in picked]
 
 
 def _rarity(pmi: float) -> str:
     """How much rarer a word pair is in clean English than chance (its words' frequencies) predicts, in words."""
     if pmi >= 0:
-        return "One of the text's least usual word pairs"
+        return ("The text's least usual word pair, though no rarer in clean English than its words' frequencies "
+                "predict (its word pairs are unusual only on average)")
     times = math.exp(-pmi)
     if times < 2:
         return (f"One of the text's least usual word pairs, though near chance ({1 - 1 / times:.0%} rarer in clean "
