@@ -30,6 +30,7 @@ from typing import IO, Any, Iterable, Iterator
 
 from . import metadata
 from .config import Config, ConfigError
+from .gcpolicy import fewer_collections
 from .model import Document, Metadata, Skipped
 
 log = logging.getLogger(__name__)
@@ -142,20 +143,25 @@ class Batch:
 def ingest(paths: Iterable[str | os.PathLike[str]], config: Config) -> tuple[list[Document], list[Skipped]]:
     """Read every path; return the documents in a deterministic order and the skipped inputs with reasons."""
     batch = Batch(Limits.from_config(config))
-    for raw in paths:
-        if str(raw) == "-":
-            _read_stdin(batch)
-            continue
-        path = Path(raw)
-        if _is_dir(path):
-            files = 0
-            for files, file in enumerate(_walk(path, batch), start=1):
-                _read_file(file, batch, explicit=False)
-            if not files:
-                batch.skip(display(path), "folder holds no files (hidden files are not read)")
-        else:
-            _read_file(path, batch, explicit=True)
+    with fewer_collections():  # every document read stays alive for the run
+        for raw in paths:
+            _read_path(raw, batch)
     return batch.documents, batch.skipped
+
+
+def _read_path(raw: str | os.PathLike[str], batch: Batch) -> None:
+    if str(raw) == "-":
+        _read_stdin(batch)
+        return
+    path = Path(raw)
+    if _is_dir(path):
+        files = 0
+        for files, file in enumerate(_walk(path, batch), start=1):
+            _read_file(file, batch, explicit=False)
+        if not files:
+            batch.skip(display(path), "folder holds no files (hidden files are not read)")
+    else:
+        _read_file(path, batch, explicit=True)
 
 
 def _read_stdin(batch: Batch) -> None:

@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .config import Config
 from .duplication import DocumentPreparer, DocumentWork, align_chunk, find_duplicates
+from .gcpolicy import fewer_collections, frozen_for_fork
 from .ingest import ingest
 from .model import BatchResult, Document, DuplicationResult, Evidence, Match, Signal, Skipped
 from .score import rank, score_article, thresholds_of
@@ -134,6 +135,23 @@ def score_documents(
     cpu_before = time.process_time()  # CPU of start-up and ingest when called from the CLI (not timed there)
     owns_timer = timer is None
     timer = timer or StageTimer()
+    with fewer_collections():
+        batch = _score_batch(docs, config, skipped, history, progress, jobs, timer)
+    log.debug("stage timings: %s", timer.as_dict())
+    if owns_timer and _timings_requested():
+        _report_at_exit(timer, len(docs), cpu_before)
+    return batch
+
+
+def _score_batch(
+    docs: Sequence[Document],
+    config: Config,
+    skipped: Sequence[Skipped],
+    history: object | None,
+    progress: Progress | None,
+    jobs: int | None,
+    timer: StageTimer,
+) -> BatchResult:
     perf = Performance.from_config(config, jobs)
     workers = perf.workers(len(docs))
     if workers:
@@ -150,12 +168,8 @@ def score_documents(
             if dup_signal is not None:
                 signals = [*signals, dup_signal]
             results.append(score_article(doc, signals, config))
-        batch = BatchResult(articles=rank(results), duplication=dup, skipped=tuple(skipped), config_name=config.source,
-                            thresholds=thresholds_of(config))
-    log.debug("stage timings: %s", timer.as_dict())
-    if owns_timer and _timings_requested():
-        _report_at_exit(timer, len(docs), cpu_before)
-    return batch
+        return BatchResult(articles=rank(results), duplication=dup, skipped=tuple(skipped), config_name=config.source,
+                           thresholds=thresholds_of(config))
 
 
 def score_paths(
@@ -274,7 +288,7 @@ def _signals_beside_duplication(
     start = time.perf_counter()
     worker_dup_cpu = [0.0]
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with frozen_for_fork(), multiprocessing.get_context("fork").Pool(workers) as pool:
             # Queued first, so the parent can start signing while the workers go on with signals.
             prepared = pool.imap(_duplication_chunk, chunks)
             pending = pool.imap_unordered(_signals_chunk, chunks)

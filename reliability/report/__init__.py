@@ -11,6 +11,7 @@ import io
 import json
 from typing import Callable
 
+from ..gcpolicy import fewer_collections
 from ..model import BatchResult
 from .data import batch_data
 
@@ -90,4 +91,6 @@ def _renderer(fmt: str) -> Callable[[BatchResult], str]:
 
 def render(batch: BatchResult, fmt: str) -> str:
     """The batch in ``fmt`` (one of :data:`FORMATS`) as a string."""
-    return _renderer(fmt)(batch)
+    renderer = _renderer(fmt)
+    with fewer_collections():  # the report data of a big batch is millions of dicts that all live until the end
+        return renderer(batch)
