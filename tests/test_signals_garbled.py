@@ -78,6 +78,12 @@ def test_doubled_words_and_doubled_hyphen_parts():
     assert not any("had had" in s for s in spans)
 
 
+def test_a_doubled_capitalised_name_inside_a_sentence_is_a_name():
+    text = ("The council in Walla Walla approved the budget. Tourism to Bora Bora rose by 4% last year. "
+            "The The council met again on Friday.")
+    assert found(text) == ["The The"]
+
+
 def test_doubled_words_outside_the_vocabulary_and_possessives_beside_numerals():
     """Doubled names the phrase table does not know are found too; a possessive is not an odd numeral."""
     text = ("Ukrainska Ukrainska Pravda reported that Kyiv's 2022 budget and the city's 1000's of volunteers "

@@ -288,16 +288,26 @@ _RULES: tuple[Callable[[str, list[tuple[int, int]], list[int], Rules], list[Hit]
 
 
 def _doubled(text: str, repeats: tuple[tuple[int, int, str, str], ...], rules: Rules) -> list[Hit]:
-    """"the the"; "full-full-fledged" (but not "bye-bye" or "so-so", where the doubling is the word)."""
+    """"the the"; "full-full-fledged" (but not "bye-bye" or "so-so", where the doubling is the word, nor a
+    capitalised pair inside a sentence: a name such as "Walla Walla" or "Bora Bora")."""
     out: list[Hit] = []
     for start, end, gap, after in repeats:
         word = text[start : start + (end - start - len(gap)) // 2]
-        if gap in (" ", "\t") and word.lower() not in rules.allowed_doubles:
+        name = _doubled_name(text, start, start + len(word) + len(gap))
+        if gap in (" ", "\t") and word.lower() not in rules.allowed_doubles and not name:
             out.append((start, end, f"Doubled word “{text[start:end]}”"))
         elif gap == "-" and after == "-":
             s, e = _word_around(text, start)
             out.append((s, e, "Doubled word part, as left by a spinner or careless edit"))
     return out
+
+
+def _doubled_name(text: str, start: int, second: int) -> bool:
+    """Both halves capitalised and not opening a sentence ("in Walla Walla", not "The The council")."""
+    if not (text[start].isupper() and text[second].isupper()):
+        return False
+    before = text[:start].rstrip()
+    return bool(before) and before[-1] not in ".!?:\"“”\n" and text[start - 1] != "\n"
 
 
 def _unusual_wording(
