@@ -88,14 +88,33 @@ def registered_domain(host: str) -> str:
 
 
 _CORPORATE_TAIL = re.compile(
-    r"(?:[\s,]+(?:inc|ltd|limited|llc|plc|gmbh|corp|corporation|all rights reserved|(?:19|20)\d\d)\.?)+\s*$", re.I
+    r"(?:[\s,]+(?:inc|ltd|limited|llc|plc|gmbh|corp|corporation|dac|pty|ag|s\.?a|b\.?v|n\.?v|all rights reserved|"
+    r"(?:19|20)\d\d)\.?)+\s*$",
+    re.I,
 )
+# A copyright notice in front of the name: "Copyright 2025 GreenMedInfo LLC", "© 2024 The Irish Times".
+_COPYRIGHT_HEAD = re.compile(r"^\s*(?:copyright|©|\(c\))\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)?[\s,.]*", re.I)
+# Words an outlet's name often carries beyond its domain: "WIBW News" is wibw.com, "The Irish Times" irishtimes.com.
+_LEADING_THE = "the"
+_GENERIC_TAILS = ("news", "media", "online", "digital", "tv", "newspaper", "company", "network", "group")
 
 
 def name_key(name: str) -> str:
     """Normalise an outlet or agency name for comparison: "Agence France-Presse" -> "agencefrancepresse",
-    "Guardian News & Media Limited 2025" -> "guardiannewsmedia"."""
-    return re.sub(r"[^0-9a-z]+", "", _CORPORATE_TAIL.sub("", name).lower())
+    "Guardian News & Media Limited 2025" -> "guardiannewsmedia", "Copyright 2025 GreenMedInfo LLC" ->
+    "greenmedinfo"."""
+    return re.sub(r"[^0-9a-z]+", "", _CORPORATE_TAIL.sub("", _COPYRIGHT_HEAD.sub("", name)).lower())
+
+
+def _key_variants(key: str) -> list[str]:
+    """The key, then without a leading "the", then without up to two generic trailing words ("Breitbart News
+    Network"); a variant shorter than three letters is too vague to guess a domain from."""
+    out = [key]
+    if key.startswith(_LEADING_THE) and len(key) > len(_LEADING_THE) + 2:
+        out.append(key[len(_LEADING_THE):])
+    for _ in range(2):
+        out += [k[: -len(t)] for k in out for t in _GENERIC_TAILS if k.endswith(t) and len(k) - len(t) >= 3]
+    return list(dict.fromkeys(out))
 
 
 class OutletRegistry:
@@ -140,11 +159,18 @@ class OutletRegistry:
         host = host_of(name) if "." in name and " " not in name.strip() else None
         if host:
             return host
-        guesses = [key + suffix for suffix in _GUESS_SUFFIXES if key + suffix in self._ratings]
-        # "<name>.com" is a guess: trust it only when every rated domain that fits agrees on the label
-        # ("Global Research": globalresearch.ca and .org are both blacklisted).
-        groups = {_group(self._ratings[g].label) for g in guesses}
-        return max(guesses, key=lambda g: self._ratings[g].label or 0) if len(groups) == 1 else None
+        # The fullest form of the name that fits any rated domain decides; shorter forms only when it fits none
+        # ("Fox News" stays foxnews.com; "WIBW News" falls back to wibw.com).
+        for variant in _key_variants(key):
+            if variant in self._names:
+                return self._names[variant]
+            guesses = [variant + suffix for suffix in _GUESS_SUFFIXES if variant + suffix in self._ratings]
+            if guesses:
+                # "<name>.com" is a guess: trust it only when every rated domain that fits agrees on the label
+                # ("Global Research": globalresearch.ca and .org are both blacklisted).
+                groups = {_group(self._ratings[g].label) for g in guesses}
+                return max(guesses, key=lambda g: self._ratings[g].label or 0) if len(groups) == 1 else None
+        return None
 
     def lookup_name(self, name: str) -> OutletRating:
         domain = self.domain_for_name(name)

@@ -95,3 +95,21 @@ def test_no_guess_when_lookalike_domains_disagree():
                                "dailyherald.news": OutletRating("dailyherald.news", -1)})
     assert registry.domain_for_name("Daily Herald") is None
     assert registry.lookup_name("Daily Herald").known is False
+
+
+@pytest.mark.parametrize(
+    "name, domain",
+    [("Copyright 2025 GreenMedInfo LLC", "greenmedinfo.com"), ("The Irish Times DAC", "irishtimes.com"),
+     ("© 2025 The Seattle Times Company", "seattletimes.com"), ("Breitbart News Network", "breitbart.com"),
+     ("WIBW News", "wibw.com")],
+)
+def test_credit_lines_name_the_outlet_with_notices_and_generic_words_around_it(registry, name, domain):
+    """Copyright lines and mastheads wrap the outlet's name in a notice, a company form or a generic word."""
+    assert registry.domain_for_name(name) == domain
+
+
+def test_the_fullest_name_that_fits_decides(registry):
+    # foxnews.com is rated: "Fox News" is not cut down to a guess about "fox".
+    assert registry.domain_for_name("Fox News") == "foxnews.com"
+    # Nothing rated fits any form of the name: no guess.
+    assert registry.domain_for_name("CryptoNewsHub Media Group") is None
