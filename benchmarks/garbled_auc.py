@@ -77,10 +77,10 @@ def news_fixtures(held_out: bool | None = None) -> list[tuple[str, int]]:
     return out
 
 
-def blind_fixtures() -> list[tuple[str, str, int, str]]:
+def blind_fixtures(folder: Path = BLIND) -> list[tuple[str, str, int, str]]:
     """(file name, text, 1 for spun/MT or 0 for clean, "label degree") from the blind set's LABELS.tsv; empty if the
     set is absent."""
-    labels = BLIND / "LABELS.tsv"
+    labels = folder / "LABELS.tsv"
     if not labels.is_file():
         return []
     out = []
@@ -90,7 +90,7 @@ def blind_fixtures() -> list[tuple[str, str, int, str]]:
             continue  # the header, or a blank line
         degree = cells[2] if len(cells) > 2 else "-"
         name = Path(cells[0]).name
-        out.append((name, (BLIND / name).read_text(encoding="utf-8"), int(cells[1] != "clean"), f"{cells[1]} {degree}"))
+        out.append((name, (folder / name).read_text(encoding="utf-8"), int(cells[1] != "clean"), f"{cells[1]} {degree}"))
     return out
 
 
@@ -100,6 +100,7 @@ def main() -> None:
     parser.add_argument("--join-lines", action="store_true", help="join single line breaks in PAN passages")
     parser.add_argument("--set", nargs="*", default=[], help="garbled_text parameters, e.g. pmi_threshold=-0.3")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each blind fixture's value")
+    parser.add_argument("--blind", type=Path, default=BLIND, help="folder of a blind set (LABELS.tsv and its files)")
     args = parser.parse_args()
     overrides = {k: float(v) for k, v in (s.split("=", 1) for s in args.set)}
     config = load_config(overrides={"signals": {"garbled_text": overrides}} if overrides else None)
@@ -124,10 +125,11 @@ def main() -> None:
         news += scored
     report("all news fixtures", news)
     report("all of the above", everything + news)
-    blind = [(name, score(t), y, kind) for name, t, y, kind in blind_fixtures()]
+    blind = [(name, score(t), y, kind) for name, t, y, kind in blind_fixtures(args.blind)]
     if blind:
         n_bad = sum(y for _, _, y, _ in blind)
-        report(f"blind news fixtures ({n_bad} spun/MT, {len(blind) - n_bad} clean)", [(v, y) for _, v, y, _ in blind])
+        report(f"blind news fixtures, {args.blind.parent.name} ({n_bad} spun/MT, {len(blind) - n_bad} clean)",
+               [(v, y) for _, v, y, _ in blind])
         for kind in sorted({k for _, _, y, k in blind if y}):
             report(f"  clean vs {kind}", [(v, y) for _, v, y, k in blind if y == 0 or k == kind])
         if args.verbose:
