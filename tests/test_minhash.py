@@ -101,3 +101,19 @@ def test_invalid_scheme_is_refused_with_advice() -> None:
         SignatureScheme(num_perm=1)
     with pytest.raises(ValueError, match="minhash_scheme"):
         SignatureScheme(minhash_scheme="legacy")
+
+
+def test_hasher_table_gives_each_hashers_own_values_also_after_it_starts_again():
+    from reliability.duplication.candidates import ContentHasher
+    from reliability.duplication.minhash import HasherTable, TokenHasher, tokens
+
+    token, content = TokenHasher(), ContentHasher()
+    table = HasherTable(TokenHasher(), ContentHasher(), max_entries=12)
+    texts = ["The council approved two bus lanes on Tuesday", "Critics argue the plan was rushed, the council said",
+             "Çà et là: naïve façades, STRASSE and straße"]
+    for text in texts * 2:
+        words = tokens(text)
+        values = table(words)
+        assert values.shape == (2, len(words)) and values.dtype == np.uint64
+        assert np.array_equal(values[0], token(words)) and np.array_equal(values[1], content(words))
+    assert len(table) <= 12

@@ -26,11 +26,13 @@ import numpy as np
 from ..config import Config
 from ..model import Document, DuplicationResult, Match, Metadata, Passage, Repetition
 from .align import AlignParams, Prepared, align_prepared, prepare
-from .candidates import ContentHasher, DocumentHashes, RareTermHasher, candidate_pairs, hashes_of_tokens, sign_batch
+from .candidates import (
+    ContentHasher, DocumentHashes, RareTermHasher, candidate_pairs, hashes_of_word_values, sign_batch,
+)
 from .claims import ClaimParams, ClaimPreparer, claim_passages_prepared
 from .clusters import clusters
 from .history import History, StoredArticle
-from .minhash import SignatureScheme, TokenHasher, jaccard, tokens
+from .minhash import HasherTable, SignatureScheme, TokenHasher, jaccard, tokens
 from .params import DuplicationParams
 from .provenance import Origin, credited, earlier_of, names_for_note
 from .quotes import QuoteMask
@@ -67,11 +69,14 @@ class DocumentPreparer:
         self.content_hasher = ContentHasher(self.params.paraphrase_language, self.params.paraphrase_stopwords)
         on = self.params.story_min_shared > 0  # rare terms cost a wordfreq lookup per new word: only when used
         self.rare_hasher = RareTermHasher(self.params.paraphrase_language, self.params.story_max_zipf) if on else None
+        # All of a word's values in one lookup; ``hasher`` stays for the repetition finder's own tokens.
+        self.table = HasherTable(self.hasher, self.content_hasher, *([self.rare_hasher] if on else []))
 
     def __call__(self, doc: Document) -> DocumentWork:
         words = tokens(doc.text)
-        token_hashes = self.hasher(words)
-        hashes = hashes_of_tokens(words, token_hashes, self.scheme, self.content_hasher, self.rare_hasher)
+        values = self.table(words)
+        token_hashes = values[0]
+        hashes = hashes_of_word_values(token_hashes, values[1], values[2] if len(values) > 2 else None, self.scheme)
         p = self.params
         reps = find_repetitions(
             doc.id, doc.text, hashes.shingles, min_words=p.repetition_min_words,

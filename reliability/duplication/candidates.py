@@ -269,10 +269,19 @@ def hashes_of_tokens(
     rare_hasher: RareTermHasher | None = None,
 ) -> DocumentHashes:
     """:func:`document_hashes` of a text already split into :func:`.minhash.tokens` and hashed with a TokenHasher."""
-    hashes = DocumentHashes(combine(token_hashes, scheme.shingle_size), stem_pairs(content_hasher(words)))
-    if rare_hasher is None:
+    rare = rare_hasher(words) if rare_hasher is not None else None
+    return hashes_of_word_values(token_hashes, content_hasher(words), rare, scheme)
+
+
+def hashes_of_word_values(
+    token_hashes: np.ndarray, content_hashes: np.ndarray, rare_hashes: np.ndarray | None, scheme: SignatureScheme
+) -> DocumentHashes:
+    """:func:`hashes_of_tokens` from each word's TokenHasher, ContentHasher and RareTermHasher values (the last
+    None when rare terms are off), e.g. read at once from a :class:`.minhash.HasherTable`."""
+    hashes = DocumentHashes(combine(token_hashes, scheme.shingle_size), stem_pairs(content_hashes))
+    if rare_hashes is None:
         return hashes
-    rare = np.unique(rare_hasher(words))
+    rare = np.unique(rare_hashes)
     return replace(hashes, rare_terms=rare[rare != 0])
 
 

@@ -139,6 +139,49 @@ class CachedHasher:
 
 
 
+class HasherTable:
+    """Several :class:`CachedHasher` values of each word, looked up together: one (len(hashers), len(words)) array.
+
+    A document's words go through the token hasher and the content-stem hasher (and the rare-term one); each kept
+    its own cache, so each call built a set of the words, diffed it against its cache and read every word back.
+    One table does that once for all of them: a row per distinct word, the values computed by the hashers' own
+    ``_value`` (so they are the same numbers). ``max_entries`` bounds the memory as in :class:`CachedHasher`.
+    """
+
+    def __init__(self, *hashers: CachedHasher, max_entries: int = 2_000_000) -> None:
+        if not hashers:
+            raise ValueError("HasherTable needs at least one hasher")
+        self._hashers = hashers
+        self.max_entries = max_entries
+        self._row: dict[str, int] = {}
+        self._values = np.empty((len(hashers), 1024), dtype=np.uint64)  # a column per word, grown by doubling
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def __call__(self, words: Sequence[str]) -> np.ndarray:
+        missing = set(words).difference(self._row)
+        if missing:
+            if len(self._row) + len(missing) > self.max_entries:
+                self._row.clear()
+                missing = set(words)
+            self._add(missing)
+        rows = np.fromiter(map(self._row.__getitem__, words), dtype=np.intp, count=len(words))
+        return self._values[:, rows]
+
+    def _add(self, words: set[str]) -> None:
+        start = len(self._row)
+        end = start + len(words)
+        if end > self._values.shape[1]:
+            grown = np.empty((len(self._hashers), max(end, 2 * self._values.shape[1])), dtype=np.uint64)
+            grown[:, :start] = self._values[:, :start]
+            self._values = grown
+        new = list(words)
+        for i, hasher in enumerate(self._hashers):
+            self._values[i, start:end] = np.fromiter(map(hasher._value, new), dtype=np.uint64, count=len(new))
+        self._row.update(zip(new, range(start, end)))
+
+
 class TokenHasher(CachedHasher):
     """xxh64 of each distinct token."""
 
