@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from reliability.duplication.minhash import TokenHasher, shingle_hashes, tokens
-from reliability.duplication.repetition import find_repetitions, has_repeated_run
+from reliability.duplication.repetition import (
+    _spans_folding_in_place, _token_spans, find_repetitions, has_repeated_run,
+)
 
 ARTICLE = """Council approves new bus lanes on Harbour Road
 
@@ -53,3 +58,19 @@ def test_document_tokens_are_reused_only_when_the_words_fold_to_them() -> None:
         with_tokens = find_repetitions("doc", text, shingle_hashes(text, 3, hasher), hasher=hasher, tokens=(words, hasher(words)))
         assert with_tokens == find_repetitions("doc", text, shingle_hashes(text, 3))
         assert len(with_tokens) == 2
+
+
+
+@pytest.mark.parametrize("text, fast", [
+    ("", True),
+    ("Plain ASCII, with digits 2,345 and snake_case words.", True),
+    ("Quotes “like this” and it’s fine — naïve café résumé déjà vu", True),
+    ("١٢٣ Arabic digits, ⅷ roman, 中文字, tab\tnew\nline\x00nul \ud800 lone", True),
+    ("Ça va? Éric STRASSE straße ſ K İstanbul ΣΑΣ x\u0345y", False),  # letters that fold to other letters
+])
+def test_word_spans_read_off_the_characters_equal_the_split_ones(text, fast):
+    words, spans = _token_spans(text)
+    found = _spans_folding_in_place(text, len(tokens(text)))
+    assert (found is not None) == fast
+    if found is not None:
+        assert np.array_equal(found, spans) and [w.casefold() for w in words] == tokens(text)

@@ -44,11 +44,15 @@ def find_repetitions(
     """
     if shingles is not None and not has_repeated_run(shingles, max(1, min_words - _K + 1)):
         return []
-    words, spans = _token_spans(text)
-    if len(words) < 2 * min_words:
+    spans = _spans_folding_in_place(text, len(tokens[0])) if tokens is not None else None
+    if spans is not None:  # the words fold to the given tokens one for one
+        hashes = tokens[1]  # type: ignore[index]
+    else:
+        words, spans = _token_spans(text)
+        folded = list(map(str.casefold, words))
+        hashes = tokens[1] if tokens is not None and tokens[0] == folded else (hasher or TokenHasher())(folded)
+    if len(spans) < 2 * min_words:
         return []
-    folded = list(map(str.casefold, words))
-    hashes = tokens[1] if tokens is not None and tokens[0] == folded else (hasher or TokenHasher())(folded)
     segment = _segment_of_token(text, spans)
     found = _repeated(doc_id, segment, spans, hashes, min_words, min_overlap)
     return _merge_adjacent([r for r in found if min(r.first[1] - r.first[0], r.second[1] - r.second[0]) >= min_chars])
@@ -80,6 +84,30 @@ def _token_spans(text: str) -> tuple[list[str], np.ndarray]:
     word_end = ends[1::2]
     word_start = word_end - np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     return words, np.stack((word_start, word_end), axis=1)
+
+
+# Which ASCII characters \w matches (index 127, DEL, is not one: wider characters are clipped to it).
+_ASCII_WORD = np.array([TOKEN.fullmatch(chr(i)) is not None for i in range(128)])
+
+
+def _spans_folding_in_place(text: str, n_tokens: int) -> np.ndarray | None:
+    """(start, end) of each :data:`.minhash.TOKEN` word of ``text``, read off its characters with numpy, when
+    casefolding changes only ASCII capitals: the words are then the ``n_tokens`` tokens of the folded text, one
+    for one, and need not be split out again. None otherwise ("É", "ß" and the like fold to other characters)."""
+    if text.isascii():
+        is_word = _ASCII_WORD[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+    else:
+        wide = [c for c in set(text) if c > "\x7f"]
+        if any(c.casefold() != c for c in wide):
+            return None
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        is_word = _ASCII_WORD[np.minimum(points, 127)]
+        wide_words = [ord(c) for c in wide if TOKEN.fullmatch(c)]
+        if wide_words:
+            is_word |= np.isin(points, wide_words)
+    edges = np.flatnonzero(np.diff(is_word.astype(np.int8), prepend=np.int8(0), append=np.int8(0)))
+    spans = edges.astype(np.int64).reshape(-1, 2)
+    return spans if len(spans) == n_tokens else None
 
 
 def _segment_of_token(text: str, spans: np.ndarray) -> np.ndarray:
