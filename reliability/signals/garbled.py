@@ -48,8 +48,8 @@ _HYPHEN = re.compile("-")
 _ODD_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d*000|\d00)$")
 _DEFAULTS: Mapping[str, float] = {
     "full_density": 0.25, "min_pairs": 3, "pmi_threshold": 0.25, "pmi_scale": 0.25, "min_word_log_p": -8.0,
-    "prior_pmi": 1.2, "prior_weight": 3.0, "min_oddness": 0.2, "min_nonword_letters": 4,
-    "text_min_word_log_p": -12.0, "text_min_pairs": 20, "style_min_tokens": 40,
+    "prior_pmi": 1.2, "prior_weight": 3.0, "min_oddness": 0.5, "min_nonword_letters": 4,
+    "text_min_word_log_p": -12.0, "text_max_word_log_p": -6.9, "text_min_pairs": 20, "style_min_tokens": 40,
     "wording_intercept": 0.0, "wording_pmi": 0.0, "order_intercept": 0.0, "order_log_odds": 0.0,
     "machine_base_rate": 0.1, "machine_floor": 0.1, "machine_min_added": 0.03,
     "machine_weight": 2.0,
@@ -364,7 +364,9 @@ def _whole_text(
     (``tools/fit_garbled_text.py``), its intercept moved from PAN's even odds to ``machine_base_rate``; what each
     probability adds is :func:`_added`. The least usual word pairs, or the most machine-like stretches of word
     order, are the evidence."""
-    usable = np.flatnonzero(scores.min_log_p > params["text_min_word_log_p"])
+    # Pairs of two very common words ("of the", "it was") say nothing about a spinner's synonyms and dilute the mean.
+    rarer = scores.min_log_p
+    usable = np.flatnonzero((rarer > params["text_min_word_log_p"]) & (rarer < params["text_max_word_log_p"]))
     prior = params["prior_weight"]
     mean_pmi = float((scores.pmi[usable].sum() + prior * params["prior_pmi"]) / (len(usable) + prior))
     order = style_score(text, sentences, style, classifier)
