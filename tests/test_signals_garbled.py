@@ -115,6 +115,16 @@ def test_non_words_left_by_machine_translation_but_not_web_addresses():
     assert found(text) == ["gmrim"]
 
 
+def test_elided_articles_before_names_are_not_non_words():
+    assert found("Cocoa from Côte d'Ivoire and Ghana reached the port of l'Aquila's partner city on Monday.") == []
+
+
+def test_a_quote_closing_after_a_number_is_balanced_but_a_lone_quote_is_not():
+    balanced = 'The company said "up to 750,000" customers were affected, and a 12" screen was stolen.'
+    assert not any("quot" in e.note.lower() for e in run(balanced).evidence)
+    assert any("Unbalanced" in e.note for e in run('The company said "up to 750,000 customers were affected.').evidence)
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("clean_*.txt")))
 def test_clean_wire_copy_stays_quiet(name):
     signal = run(fixture(name))

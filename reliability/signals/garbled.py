@@ -199,9 +199,16 @@ def _unbalanced_quotes(text: str, lines: list[tuple[int, int]], quotes: list[int
                 open_at = -1
         if open_at >= 0 and not next_opens:
             out.append((open_at, open_at + 1, "Quotation opened and never closed"))
-        straight = [i for i in marks if text[i] == '"' and not (i and text[i - 1].isdigit())]
-        if len(straight) % 2 and not next_opens:
-            out.append((straight[-1], straight[-1] + 1, "Unbalanced quotation marks"))
+        # Straight quotes alternate open / close; one after a digit closes an open quote ("up to 750,000") but opens
+        # none: there it is an inch mark (a 12" screen).
+        opened = -1
+        for i in (i for i in marks if text[i] == '"'):
+            if opened >= 0:
+                opened = -1
+            elif not (i and text[i - 1].isdigit()):
+                opened = i
+        if opened >= 0 and not next_opens:
+            out.append((opened, opened + 1, "Unbalanced quotation marks"))
     return out
 
 
@@ -447,6 +454,8 @@ def _is_nonword(text: str, start: int, end: int, table: PhraseTable, known: froz
     if _in_address(text, start, end):
         return False
     word = word.replace("’", "'").removesuffix("'s")  # "bobbin's" is "bobbin"
+    if "'" in word and word[word.index("'") + 1 : word.index("'") + 2].isupper():
+        return False  # an elided article before a name: "d'Ivoire", "l'Aquila"
     return word not in known and not table.spellable(word)
 
 
