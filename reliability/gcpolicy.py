@@ -41,8 +41,12 @@ def frozen_for_fork() -> Iterator[None]:
 
     The workers inherit the documents and the warm signal resources; a collector pass in a worker would walk them
     all and, by writing to their headers, copy their memory pages. Frozen, they are skipped in the parent too
-    (they live through the run anyway) until the block ends.
+    (they live through the run anyway) until the block ends. A caller who froze objects already keeps its own
+    freeze as it is: nothing is done then, as unfreezing at the end would thaw the caller's objects too.
     """
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield

@@ -35,3 +35,14 @@ def test_objects_are_frozen_only_inside_the_block():
     with frozen_for_fork():
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0
+
+
+def test_a_callers_own_freeze_is_left_as_it_was():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with frozen_for_fork():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
