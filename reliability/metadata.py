@@ -51,11 +51,11 @@ _STAFF = re.compile(r"\b(?:Staff|Desk|Team|Editors|Editorial Board|Newsroom|Bure
 _SOURCE = re.compile(r"^\s*(?:Source|Via|Originally published (?:at|by|on))\s*:?\s+(?P<src>\S[^\n]{0,80}?)\s*$", re.I | re.M)
 # "(c)" counts only before a year: in running text it is usually a list item, "(a) ... (b) ... (c) ...".
 # The holder must start with a capital (case-sensitive even though the marker is not): "copyright and trademarks"
-# names nobody.
+# names nobody. A full stop ends it unless a letter follows at once ("Bloomberg L.P.", "example.com").
 _COPYRIGHT = re.compile(
     r"(?:©|\(c\)(?=\s*(?:19|20)\d\d)|Copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d\s*(?:[-–]\s*(?:19|20)\d\d\s*)?)?(?:by\s+)?"
-    r"(?P<holder>(?-i:(?:(?:Prof|Dr|Mr|Mrs|Ms|St)\.\s+)?[A-Z][^\n.|?]{1,60}?))"
-    r"\s*(?:\.|\||All rights reserved|$)",
+    r"(?P<holder>(?-i:(?:(?:Prof|Dr|Mr|Mrs|Ms|St)\.\s+)?[A-Z](?:[^\n.|?]|\.(?=[A-Za-z])){1,60}?))"
+    r"\s*(?:\.(?![A-Za-z])|\||All rights reserved|$)",
     re.I | re.M,
 )
 # A copyright line holds "©", "(c)" or "copyright" in some case. Those letters have no other Unicode spelling that

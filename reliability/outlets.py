@@ -88,7 +88,7 @@ def registered_domain(host: str) -> str:
 
 
 _CORPORATE_TAIL = re.compile(
-    r"(?:[\s,]+(?:inc|ltd|limited|llc|plc|gmbh|corp|corporation|dac|pty|ag|s\.?a|b\.?v|n\.?v|all rights reserved|"
+    r"(?:[\s,]+(?:inc|ltd|limited|llc|plc|gmbh|corp|corporation|dac|pty|ag|s\.?a|b\.?v|n\.?v|l\.?l\.?p|l\.?p|all rights reserved|"
     r"(?:19|20)\d\d)\.?)+\s*$",
     re.I,
 )

@@ -43,6 +43,13 @@ def test_copyright_holder_keeps_an_honorific():
     assert meta.clues["copyright"].startswith("Prof. Michel Chossudovsky")
 
 
+def test_copyright_holder_keeps_an_abbreviation_with_inner_full_stops():
+    meta = extract("Copper rose 2% in London on Tuesday.\n\n©2026 Bloomberg L.P.\n")
+    assert meta.clues["copyright"] == "Bloomberg L.P"
+    meta = extract("Copper rose.\n\nCopyright 2026 United Press International, Inc. All Rights Reserved.\n")
+    assert meta.clues["copyright"] == "United Press International, Inc"
+
+
 def test_seed_003_staff_byline_and_copyright(seed_texts):
     name = next(k for k in seed_texts if k.startswith("003"))
     meta = extract(seed_texts[name])

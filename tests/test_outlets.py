@@ -101,7 +101,8 @@ def test_no_guess_when_lookalike_domains_disagree():
     "name, domain",
     [("Copyright 2025 GreenMedInfo LLC", "greenmedinfo.com"), ("The Irish Times DAC", "irishtimes.com"),
      ("© 2025 The Seattle Times Company", "seattletimes.com"), ("Breitbart News Network", "breitbart.com"),
-     ("WIBW News", "wibw.com")],
+     ("WIBW News", "wibw.com"), ("Bloomberg L.P", "bloomberg.com"),
+     ("United Press International, Inc", "upi.com"), ("Korean Central News Agency", "kcna.kp")],
 )
 def test_credit_lines_name_the_outlet_with_notices_and_generic_words_around_it(registry, name, domain):
     """Copyright lines and mastheads wrap the outlet's name in a notice, a company form or a generic word."""
