@@ -125,18 +125,23 @@ class CachedHasher:
     def __call__(self, words: Sequence[str]) -> np.ndarray:
         # New words found with a C-speed set difference and added first, then every value read with a C-speed map:
         # a Python loop over the whole text whenever it held one new word was most of this call's time.
-        missing = set(words).difference(self._cache)
-        if missing:
-            if len(self._cache) + len(missing) > self.max_entries:
-                self._cache.clear()
-                missing = set(words)
-            for word in missing:
-                self._cache[word] = self._value(word)
+        for word in _new_words(self._cache, words, self.max_entries):
+            self._cache[word] = self._value(word)
         return np.fromiter(map(self._cache.__getitem__, words), dtype=np.uint64, count=len(words))
 
     def _value(self, word: str) -> int:
         raise NotImplementedError
 
+
+
+def _new_words(known: dict[str, Any], words: Sequence[str], max_entries: int) -> set[str]:
+    """The words ``known`` lacks; when adding them would pass ``max_entries``, ``known`` starts again empty and all
+    of ``words`` are new (values never change, only the time to recompute them)."""
+    missing = set(words).difference(known)
+    if missing and len(known) + len(missing) > max_entries:
+        known.clear()
+        return set(words)
+    return missing
 
 
 class HasherTable:
@@ -160,11 +165,8 @@ class HasherTable:
         return len(self._row)
 
     def __call__(self, words: Sequence[str]) -> np.ndarray:
-        missing = set(words).difference(self._row)
+        missing = _new_words(self._row, words, self.max_entries)
         if missing:
-            if len(self._row) + len(missing) > self.max_entries:
-                self._row.clear()
-                missing = set(words)
             self._add(missing)
         rows = np.fromiter(map(self._row.__getitem__, words), dtype=np.intp, count=len(words))
         return self._values[:, rows]
