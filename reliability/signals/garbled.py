@@ -313,8 +313,10 @@ def _doubled_name(text: str, start: int, second: int) -> bool:
     """Both halves capitalised and not opening a sentence ("in Walla Walla", not "The The council")."""
     if not (text[start].isupper() and text[second].isupper()):
         return False
-    before = text[:start].rstrip()
-    return bool(before) and before[-1] not in ".!?:\"“”\n" and text[start - 1] != "\n"
+    i = start - 1
+    while i >= 0 and text[i] in " \t":  # back to the character before the pair, without copying the text
+        i -= 1
+    return i >= 0 and text[i] not in ".!?:\"“”\n"
 
 
 def _unusual_wording(
@@ -454,7 +456,7 @@ def _is_nonword(text: str, start: int, end: int, table: PhraseTable, known: froz
     if _in_address(text, start, end):
         return False
     word = word.replace("’", "'").removesuffix("'s")  # "bobbin's" is "bobbin"
-    if "'" in word and word[word.index("'") + 1 : word.index("'") + 2].isupper():
+    if word.partition("'")[2][:1].isupper():
         return False  # an elided article before a name: "d'Ivoire", "l'Aquila"
     return word not in known and not table.spellable(word)
 
