@@ -24,6 +24,7 @@ _MODULES: tuple[str, ...] = (
     "garbled",
     "junk",
     "sensational",
+    "loaded",
     "self_praise",
     "transliteration",
     "byline",
