@@ -11,6 +11,7 @@ import pytest
 from reliability import load_config
 from reliability.model import Document, Signal
 from reliability.signals import SignalContext, garbled
+from reliability.signals._phrases import default_table
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
@@ -117,6 +118,22 @@ def test_non_words_left_by_machine_translation_but_not_web_addresses():
 
 def test_elided_articles_before_names_are_not_non_words():
     assert found("Cocoa from Côte d'Ivoire and Ghana reached the port of l'Aquila's partner city on Monday.") == []
+
+
+def test_names_with_letters_outside_a_to_z_are_not_non_words():
+    # "Ölgii" is read by the phrase table as "lgii", "Łukasz" as "ukasz": fragments of names, not garbling.
+    text = ("Vaccinators reached nomadic households in Bayan-Ölgii and Khövsgöl, said Łukasz Wiśniewski of the WHO "
+            "office, who flew in from Kraków on Monday. A smuggled gmrim was found.")
+    assert [e.text for e in run(text).evidence if "not an English word" in e.note] == ["gmrim"]
+
+
+def test_a_suffix_glued_to_a_number_is_not_half_of_a_word_pair():
+    # "27th over" is read as the words "th" and "over"; "th over" is no phrase an editor would call unusual.
+    text = "Nepal slumped to 132-4 in the 27th over, and the stadium lies 5km south of the 3rd ring road."
+    scores = default_table().score(text)
+    pairs = [text[s:e] for s, e in zip(scores.first_start, scores.second_end)]
+    assert "th over" not in pairs and "km south" not in pairs and "rd ring" not in pairs
+    assert "ring road" in pairs and "south of" in pairs
 
 
 def test_a_quote_closing_after_a_number_is_balanced_but_a_lone_quote_is_not():

@@ -22,6 +22,7 @@ TABLE_PATH = Path(__file__).resolve().parent.parent / "data" / "phrase_table.npz
 # Splitting on the words gives gap, word, gap, word, ..., trailing text: the pieces tile the text, so offsets
 # are cumulative lengths (no per-match Python work). The gap tells whether two words form a phrase.
 WORD_SPLIT = re.compile(r"([a-z]+(?:'[a-z]+)?)")
+_DIGIT_LETTER = re.compile(r"\d[a-z]")
 # Only a space or a hyphen joins two words into a phrase; a comma, full stop or line break breaks it.
 _JOINS = frozenset({" ", "-"})
 
@@ -101,6 +102,12 @@ class PhraseTable:
         joined = np.fromiter(map(_JOINS.__contains__, gaps[1:]), bool, len(gaps) - 1)
         a, b = id_arr[:-1], id_arr[1:]
         keep = (a >= 0) & (b >= 0) & joined
+        # A word glued to a number is a suffix or a unit ("27th over", "5km south"), not the start of a phrase.
+        glued = [m.end() - 1 for m in _DIGIT_LETTER.finditer(tokens.folded)]
+        if glued:
+            at = np.searchsorted(starts, glued)
+            at = at[(at < len(words) - 1) & (starts[np.minimum(at, len(words) - 1)] == glued)]
+            keep[at] = False
         a, b = a[keep], b[keep]
         keys = (a.astype(np.int64) * self.size_ + b).astype(np.uint32)
         # Looked up in sorted order: neighbouring keys share the table's cache lines (about twice as fast).

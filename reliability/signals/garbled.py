@@ -455,6 +455,8 @@ def _is_nonword(text: str, start: int, end: int, table: PhraseTable, known: froz
         return False
     if _in_address(text, start, end):
         return False
+    if (start > 0 and text[start - 1].isalpha()) or (end < len(text) and text[end].isalpha()):
+        return False  # the a-z part of a word with other letters ("Bayan-Ölgii", "Łukasz"): a name, not garbling
     word = word.replace("’", "'").removesuffix("'s")  # "bobbin's" is "bobbin"
     if word.partition("'")[2][:1].isupper():
         return False  # an elided article before a name: "d'Ivoire", "l'Aquila"
