@@ -48,6 +48,13 @@ NAME_LINE_MAX_CHARS = 60
 # Words this common are page furniture or headline words ("Breaking News", "World Service"), not names.
 NAME_MAX_ZIPF = 5.0
 _STAFF = re.compile(r"\b(?:Staff|Desk|Team|Editors|Editorial Board|Newsroom|Bureau|Reporter)\b\s*$", re.I)
+# "By Eliza Marchetti Staff writer": "Staff" opens her job title, it does not make her name an outlet.
+_JOB_AFTER_STAFF = re.compile(r"\s*(?:writer|reporter|correspondent|photographer|editor|columnist)\b", re.I)
+# A head line that is only a desk credit, as some sites print it without "By": "Daily Kos Staff", "KXAN Newsroom".
+_STAFF_LINE = re.compile(r"^(?P<who>(?P<outlet>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\s+(?:Staff|Newsroom|News Desk|Desk))$")
+# What follows the outlet in a "Source:" credit without naming it: "CNA/fh" (desk initials), "Al Jazeera and news
+# agencies".
+_SOURCE_TAIL = re.compile(r"(?:\s*/\s*[a-z]{1,4}|,?\s+(?:and|with|&)\s+(?:news\s+)?(?:agencies|wires|wire services))\s*$")
 _SOURCE = re.compile(r"^\s*(?:Source|Via|Originally published (?:at|by|on))\s*:?\s+(?P<src>\S[^\n]{0,80}?)\s*$", re.I | re.M)
 # "(c)" counts only before a year: in running text it is usually a list item, "(a) ... (b) ... (c) ...".
 # The holder must start with a capital (case-sensitive even though the marker is not): "copyright and trademarks"
@@ -179,17 +186,27 @@ def extract(text: str, base: Metadata | None = None) -> Metadata:
         byline = _BYLINE.match(line)
         if byline:
             who = byline.group("who").strip()
-            found.set("author", who, (s + byline.start("who"), s + byline.end("who")))
-            found.set("byline", line, (s, e), clue=True)
+            start = s + byline.start("who")
             staff = _STAFF.search(who)
+            if staff and _JOB_AFTER_STAFF.match(byline.group("rest")):
+                who, staff = who[: staff.start()].strip(), None
+            found.set("author", who, (start, start + len(who)))
+            found.set("byline", line, (s, e), clue=True)
             if staff:
-                found.set("outlet", who[: staff.start()].strip(), (s + byline.start("who"), s + byline.start("who") + staff.start()))
+                outlet = who[: staff.start()].strip()
+                found.set("outlet", outlet, (start, start + len(outlet)))
             date = find_date(text, s, e)
             if date:
                 found.set("published", *date)
             continue
         src = _SOURCE.match(line)
         if src:
+            continue
+        desk = _STAFF_LINE.match(line) if "author" not in found.fields else None
+        if desk:
+            found.set("author", desk.group("who"), (s, e))
+            found.set("byline", line, (s, e), clue=True)
+            found.set("outlet", desk.group("outlet"), (s, s + desk.end("outlet")))
             continue
         if "title" in found.fields and "author" not in found.fields and _name_line(line):
             who = _NAME_LINE.match(line)
@@ -206,7 +223,10 @@ def extract(text: str, base: Metadata | None = None) -> Metadata:
             if date:
                 found.set("published", *date)
     for m in _SOURCE.finditer(text):
-        found.set("source", m.group("src").strip(), m.span("src"), clue=True)
+        start, end = m.span("src")
+        tail = _SOURCE_TAIL.search(text, start, end)
+        end = tail.start() if tail and tail.start() > start else end
+        found.set("source", text[start:end].strip(), (start, end), clue=True)
     for m in _COPYRIGHT.finditer(text) if _may_hold_copyright(text) else ():
         if not _PHOTO_CREDIT.search(m.group("holder")):
             found.set("copyright", m.group("holder").strip(), m.span("holder"), clue=True)

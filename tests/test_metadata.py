@@ -95,3 +95,28 @@ def test_copyright_prefilter_never_hides_a_line_the_pattern_reads(parts: list[st
     text = "".join(parts)
     if metadata._COPYRIGHT.search(text):
         assert metadata._may_hold_copyright(text), text
+
+
+def test_staff_writer_after_a_name_is_her_job_not_an_outlet():
+    meta = extract("Why towns compete\n\nBy Eliza Marchetti Staff writer\nMay 5, 2026 | Fenwick, Ind.\n\nFor most of its history.")
+    assert meta.author == "Eliza Marchetti" and meta.outlet is None
+
+
+def test_a_desk_credit_line_without_by_names_the_outlet():
+    text = "Republicans voted to cut funding\n\nDaily Kos Staff\nThursday July 09, 2026\n\nYou really can't make this up."
+    meta = extract(text)
+    assert meta.outlet == "Daily Kos" and meta.author == "Daily Kos Staff"
+    start, end = meta.spans["outlet"]
+    assert text[start:end] == "Daily Kos"
+
+
+@pytest.mark.parametrize(
+    "line, source",
+    [("Source: CNA/fh", "CNA"), ("Source: Al Jazeera and news agencies", "Al Jazeera"), ("Source: online.ua", "online.ua")],
+)
+def test_source_credit_without_desk_initials_or_agencies(line, source):
+    text = f"Floods kill 212\n\nAt least 212 people have died, officials said.\n\n{line}\n"
+    meta = extract(text)
+    assert meta.clues["source"] == source
+    start, end = meta.spans["source"]
+    assert text[start:end] == source

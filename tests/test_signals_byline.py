@@ -112,6 +112,22 @@ def test_copyright_holder_contradicting_the_url_is_flagged(ctx):
     assert any(ev.text == "Reuters" and "not the publisher" in ev.note for ev in signal.evidence)
 
 
+def test_an_owners_copyright_under_a_stations_byline_is_no_conflict(ctx):
+    text = ("Lanes reopen after crash\n\nby: KXAN Staff\nPosted: Feb 4, 2026\n\nAUSTIN (KXAN) — All southbound lanes "
+            "of Interstate 35 are open again, police said.\n\nCopyright 2026 Nexstar Media Inc. All rights reserved.\n")
+    signal = byline.compute(from_text(text, "x"), ctx)
+    assert signal.details["outlet_domain"] == "kxan.com"
+    assert "credit_conflict" not in signal.details["parts"]
+
+
+def test_a_station_naming_itself_in_its_dateline_is_the_outlet(ctx):
+    text = ("Lanes reopen after crash\n\nAUSTIN (KXAN) — All southbound lanes of Interstate 35 are open again after "
+            "an overnight crash, police said.\n")
+    signal = byline.compute(from_text(text, "x"), ctx)
+    assert signal.details["outlet_domain"] == "kxan.com"
+    assert not any("No outlet" in ev.note for ev in signal.evidence)
+
+
 def test_unknown_outlet_is_never_rated_good(ctx):
     text = WIRE.replace("(Reuters) ", "")
     signal = byline.compute(jsonl("x", text, url="https://kyiv-evening-courier.net/nato"), ctx)

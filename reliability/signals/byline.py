@@ -55,6 +55,7 @@ class Lexicon:
     any_agency: re.Pattern[str] = re.compile(r"(?!)")  # every name in one pass over the text
     # One per credit pattern: most never match, and a substring test rules them out for a fraction of a scan.
     credit_gates: tuple[LiteralGate | None, ...] = ()
+    media_groups: tuple[str, ...] = ()  # lowercased owners of many outlets ("nexstar media")
 
     @classmethod
     def from_config(cls, config: Config) -> "Lexicon":
@@ -74,6 +75,7 @@ class Lexicon:
             beats={k: _beat(v, f"{config.source}: lexicons.{NAME}.beats.{k}.name_pattern") for k, v in lex.get("beats", {}).items()},
             credit_patterns=credit_patterns,
             credit_gates=tuple(LiteralGate.of(p) for p in credit_patterns),
+            media_groups=tuple(str(g).lower() for g in lex.get("media_groups", [])),
         )
 
     def part(self, name: str) -> float:
@@ -200,7 +202,23 @@ def _find(doc: Document, lex: Lexicon, registry: OutletRegistry) -> Findings:
         # A wire dateline, "KYIV (Reuters) -", names the outlet the story comes from.
         found.credits += [Credit("dateline", a.name, a.rating, a.span) for a in found.agencies if a.dateline][:1]
         found.agencies = [a for a in found.agencies if not a.dateline]
+    if not any(c.role in ("url", "outlet", "source", "credit", "dateline") for c in found.credits):
+        found.credits += _dateline_outlet(doc.text, registry)
     return found
+
+
+# "AUSTIN (KXAN) —", "SALT LAKE CITY (KSL) -": a station or paper names itself in its dateline as wires do.
+_DATELINE_OUTLET = re.compile(
+    r"(?m)^[ \t]*[A-Z][A-Za-z'’. -]{1,40}(?:,[^\n(]{1,30})?[ \t]*\((?P<name>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3})\)[ \t]*[—–-]"
+)
+
+
+def _dateline_outlet(text: str, registry: OutletRegistry) -> list[Credit]:
+    m = _DATELINE_OUTLET.search(text, 0, DATELINE_CHARS + 100)
+    if m is None or m.start("name") > DATELINE_CHARS:
+        return []
+    rating = registry.lookup_name(m.group("name"))
+    return [Credit("dateline", m.group("name"), rating, m.span("name"))] if rating.known else []
 
 
 def _find_author(doc: Document, lex: Lexicon, registry: OutletRegistry, found: Findings) -> None:
@@ -433,7 +451,8 @@ def _reliable_publisher(found: Findings) -> bool:
 
 def _conflict_part(doc: Document, found: Findings, lex: Lexicon) -> Part | None:
     publishers = [c for c in found.credits if c.role in ("url", "outlet")]
-    holders = [c for c in found.credits if c.role in ("copyright", "written_for")]
+    # An owner's copyright ("Nexstar Media Inc." under a KXAN story) is not someone else's text.
+    holders = [c for c in found.credits if c.role in ("copyright", "written_for") and not _media_group(c.name, lex)]
     clashes = [h for h in holders if publishers and not any(_same_outlet(h, p) for p in publishers)]
     if not clashes:
         return None
@@ -442,6 +461,11 @@ def _conflict_part(doc: Document, found: Findings, lex: Lexicon) -> Part | None:
         ev for h in clashes for ev in _ev(doc, h.span, f"{_sentence_case(_ROLE_WORDS[h.role])} \"{h.name}\" is not the publisher ({_credit_label(who)}): the text may be lifted from elsewhere.")
     )
     return Part("credit_conflict", lex.part("credit_conflict"), f"credit line names {clashes[0].name}, not {who.name}", evidence)
+
+
+def _media_group(name: str, lex: Lexicon) -> bool:
+    lowered = name.lower()
+    return any(lowered.startswith(group) for group in lex.media_groups)
 
 
 def _same_outlet(a: Credit, b: Credit) -> bool:
