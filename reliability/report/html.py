@@ -38,6 +38,7 @@ SIGNAL_COLOURS = {
     "mixed_transliteration": "#17becf",
     "headline_mismatch": "#e377c2",
     "loaded_language": "#a6761d",
+    "thin_sourcing": "#66a61e",
 }
 _FALLBACK = ("#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d")
 KIND_COLOURS = {"copy": "#f4a6a6", "paraphrase": "#f7d08a", "quote": "#a8d5a2"}

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 _MODULES: tuple[str, ...] = (
     "anonymous",
+    "thin",
     "garbled",
     "junk",
     "sensational",
