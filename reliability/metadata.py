@@ -167,6 +167,16 @@ def _name_line(line: str) -> bool:
     return all(zipf_frequency(w.lower(), "en") < NAME_MAX_ZIPF for w in words)
 
 
+def _person_before_paper(credit: str) -> str | None:
+    """"Dana Whitcomb Globe" of "By Dana Whitcomb Globe Staff": a reporter's name, then the paper's short name.
+    Two or three rare capitalised words before one more word; "Daily Kos", "Fox News Digital" stay desk credits."""
+    words = credit.split()
+    if not 3 <= len(words) <= 4 or words[0] in ("The", "A"):
+        return None
+    person = " ".join(words[:-1])
+    return person if _name_line(person) else None
+
+
 def extract(text: str, base: Metadata | None = None) -> Metadata:
     """Metadata from text clues, filling only what ``base`` (JSONL fields, HTML metadata) left empty."""
     base = base or Metadata()
@@ -190,6 +200,8 @@ def extract(text: str, base: Metadata | None = None) -> Metadata:
             staff = _STAFF.search(who)
             if staff and _JOB_AFTER_STAFF.match(byline.group("rest")):
                 who, staff = who[: staff.start()].strip(), None
+            elif staff and (person := _person_before_paper(who[: staff.start()])):
+                who, staff = person, None
             found.set("author", who, (start, start + len(who)))
             found.set("byline", line, (s, e), clue=True)
             if staff:

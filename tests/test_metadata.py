@@ -120,3 +120,18 @@ def test_source_credit_without_desk_initials_or_agencies(line, source):
     assert meta.clues["source"] == source
     start, end = meta.spans["source"]
     assert text[start:end] == source
+
+
+@pytest.mark.parametrize(
+    "byline, author, outlet",
+    [
+        ("By Dana Whitcomb Globe Staff, Updated October 14, 2026", "Dana Whitcomb", None),
+        ("By Maria Lopez Times Staff", "Maria Lopez", None),
+        ("By Daily Kos Staff", "Daily Kos Staff", "Daily Kos"),
+        ("By Fox News Digital Staff", "Fox News Digital Staff", "Fox News Digital"),
+        ("By The Associated Press Staff", "The Associated Press Staff", "The Associated Press"),
+    ],
+)
+def test_a_reporter_named_before_the_papers_staff_credit(byline, author, outlet):
+    meta = extract(f"Slow zones return to the Red Line\n\n{byline}\n\nRiders on the southern end of the line are crawling again.")
+    assert (meta.author, meta.outlet) == (author, outlet)
