@@ -54,6 +54,13 @@ def test_seed_000_sentence_broken_by_line_break():
     assert [e.text for e in broken] == ["U.S.\n\nPresident"]
 
 
+def test_a_lowercase_byline_under_the_headline_is_not_a_broken_sentence():
+    text = ("Southbound lanes reopen in north Austin after overnight crash\n\nby: KXAN Staff\n\nAll lanes of Interstate 35 "
+            "are open again, police said.\n\nThe council approved the plan after a long debate\nby Mayor Ruth Olsen on "
+            "Tuesday, officials said.")
+    assert [e.text for e in run(text).evidence if "line break" in e.note] == ["debate\nby"]
+
+
 def test_hard_wrapped_copy_is_not_broken_but_a_blank_line_inside_a_sentence_still_is():
     """E-mailed or press-release text cut at 72 columns: the wrapping is not a defect."""
     wrap = lambda text: "\n\n".join(textwrap.fill(p, 72) for p in text.split("\n\n"))  # noqa: E731
