@@ -181,7 +181,10 @@ def _in_crowded_buckets(values: np.ndarray, more_than: int, bits: int) -> np.nda
     bucket = values & values.dtype.type((1 << bits) - 1)
     if bucket.dtype == np.uint64:
         bucket = bucket.view(np.int64)  # np.bincount takes no uint64; the low bits are the same
-    return np.flatnonzero(np.bincount(bucket, minlength=1 << bits)[bucket] > more_than)
+    # Compared before the gather: reading one byte per value from a bool table stays in cache far more than
+    # reading an int64 count from a table eight times the size (about twice as fast at 10k articles).
+    crowded = np.bincount(bucket, minlength=1 << bits) > more_than
+    return np.flatnonzero(crowded[bucket])
 
 
 def windowed_signatures(
