@@ -19,11 +19,15 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import xxhash
-from datasketch import LeanMinHash, MinHash
 
 from ..config import Config
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 # Words are runs of letters/digits; "no-fly" gives "no", "fly" and "NATO’s" gives "nato", "s" in every text alike.
 TOKEN = re.compile(r"\w+")
@@ -91,14 +95,28 @@ class SignatureScheme:
     def from_bytes(self, blob: bytes) -> np.ndarray:
         return np.frombuffer(blob, dtype=self.dtype).astype(np.uint32)
 
-    def minhash(self, signature: np.ndarray) -> LeanMinHash:
+    def minhash(self, signature: np.ndarray) -> "LeanMinHash":
         """A datasketch ``LeanMinHash`` holding ``signature`` (for ``MinHashLSH.insert``/``query``)."""
+        from datasketch import LeanMinHash  # imported when needed: see permutations()
+
         return LeanMinHash(seed=self.seed, hashvalues=np.asarray(signature, dtype=np.uint32), scheme=self.minhash_scheme)
 
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int, minhash_scheme: str = "affine32") -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's own permutation parameters (a, b), so our signatures equal ``MinHash.update`` results."""
+    """datasketch's own permutation parameters (a, b), so our signatures equal ``MinHash.update`` results.
+
+    For ``affine32`` they are drawn here as datasketch 2.0 draws them (``MinHash._init_permutations``): importing
+    the datasketch package imports scipy.integrate for its LSH, about 0.3 s of every run's start-up that signing
+    does not need. tests/test_minhash.py holds them, and the signatures, equal to datasketch's.
+    """
+    if minhash_scheme == "affine32":
+        gen = np.random.RandomState(seed)
+        a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)  # odd: a bijection
+        b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+        return a, b
+    from datasketch import MinHash
+
     a, b = MinHash(num_perm=num_perm, seed=seed, scheme=minhash_scheme).permutations
     return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
 
