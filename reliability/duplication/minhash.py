@@ -294,11 +294,40 @@ def grouped_signatures(hashes: np.ndarray, starts: np.ndarray, scheme: Signature
         lo, hi = int(bounds[g]), int(bounds[last])
         # Folded and mixed per chunk: on a whole 100k-article batch the full-length temporaries took ~0.6 GB.
         hv = _fmix32(to_hash32(hashes[lo:hi]))
-        with np.errstate(over="ignore"):
-            phv = a[:, None] * hv[None, :]  # uint32 wrap-around is the modulo 2**32 of datasketch's affine32
-            phv += b[:, None]
-        out[g:last] = np.minimum.reduceat(phv, starts[g:last] - lo, axis=1).T
+        out[g:last] = _chunk_minima(hv, starts[g:last] - lo, a, b)
         g = last
+    return out
+
+
+def _permuted(hv: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(num_perm, len(hv)): every permutation of every hash."""
+    with np.errstate(over="ignore"):
+        phv = a[:, None] * hv[None, :]  # uint32 wrap-around is the modulo 2**32 of datasketch's affine32
+        phv += b[:, None]
+    return phv
+
+
+def _chunk_minima(hv: np.ndarray, local: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(groups, num_perm) minima of the permuted hashes of each group; group g starts at ``local[g]`` in ``hv``.
+
+    Window blocks mostly have one size. Those groups are laid out element by element (the first hash of every
+    group, then the second, ...), so their minima are one elementwise reduction over whole rows; np.minimum.reduceat
+    reduces each short group on its own, about twice the time. Groups of other sizes still go through reduceat.
+    """
+    sizes = np.diff(np.append(local, len(hv)))
+    size = int(np.bincount(sizes).argmax())
+    uniform = np.flatnonzero(sizes == size)
+    if size < 2 or len(uniform) * size * 2 < len(hv):  # whole documents, or few blocks of one size
+        return np.minimum.reduceat(_permuted(hv, a, b), local, axis=1).T
+    out = np.empty((len(local), len(a)), dtype=np.uint32)
+    at = (np.arange(size)[:, None] + local[uniform][None, :]).ravel()
+    out[uniform] = _permuted(hv[at], a, b).reshape(len(a), size, len(uniform)).min(axis=1).T
+    rest = np.flatnonzero(sizes != size)
+    if len(rest):
+        rest_sizes = sizes[rest]
+        rest_starts = np.cumsum(rest_sizes) - rest_sizes  # where each group begins once they are concatenated
+        at = np.repeat(local[rest] - rest_starts, rest_sizes) + np.arange(int(rest_sizes.sum()))
+        out[rest] = np.minimum.reduceat(_permuted(hv[at], a, b), rest_starts, axis=1).T
     return out
 
 
