@@ -71,11 +71,26 @@ _COPYRIGHT = re.compile(
 _COPYRIGHT_MARKS = ("(c", "copyr")
 
 
-def _may_hold_copyright(text: str) -> bool:
+def _may_hold_copyright(text: str, lowered: str | None = None) -> bool:
+    """``lowered``: ``text.lower()`` when the caller has it."""
     if "©" in text:
         return True
-    lowered = text.lower()
+    lowered = text.lower() if lowered is None else lowered
     return any(mark in lowered for mark in _COPYRIGHT_MARKS)
+
+
+# A "Source:" line holds one of these in some case: substring tests rule out most texts before the pattern, which
+# is tried at every position. Under re.IGNORECASE "ı" and "İ" also match "i" and "ſ" matches "s", though
+# str.lower() leaves them apart (the only such letters for these words, by a scan of all of Unicode): a text
+# holding one is scanned.
+_SOURCE_WORDS = ("source", "via", "originally published")
+_FOLDS_TO_SOURCE_LETTERS = re.compile("[\u0130\u0131\u017f]")
+
+
+def _may_name_source(text: str, lowered: str) -> bool:
+    if not text.isascii() and _FOLDS_TO_SOURCE_LETTERS.search(text):
+        return True
+    return any(word in lowered for word in _SOURCE_WORDS)
 
 
 # "© Sputnik / Natalia Seliverstova", "© AP Photo", "(c) 2024 Getty Images": who took a picture, not who owns the text.
@@ -234,15 +249,16 @@ def extract(text: str, base: Metadata | None = None) -> Metadata:
             date = find_date(text, s, e)
             if date:
                 found.set("published", *date)
-    for m in _SOURCE.finditer(text):
+    lowered = text.lower()
+    for m in _SOURCE.finditer(text) if _may_name_source(text, lowered) else ():
         start, end = m.span("src")
         tail = _SOURCE_TAIL.search(text, start, end)
         end = tail.start() if tail and tail.start() > start else end
         found.set("source", text[start:end].strip(), (start, end), clue=True)
-    for m in _COPYRIGHT.finditer(text) if _may_hold_copyright(text) else ():
+    for m in _COPYRIGHT.finditer(text) if _may_hold_copyright(text, lowered) else ():
         if not _PHOTO_CREDIT.search(m.group("holder")):
             found.set("copyright", m.group("holder").strip(), m.span("holder"), clue=True)
-    for m in _WRITTEN_FOR.finditer(text):
+    for m in _WRITTEN_FOR.finditer(text) if "Written " in text else ():  # the pattern is case-sensitive
         found.set("written_for", m.group("who").strip(), m.span("who"), clue=True)
 
     def pick(name: str) -> str | None:

@@ -12,6 +12,7 @@ from reliability.config import load_config
 from reliability.duplication.minhash import (
     SignatureScheme,
     jaccard,
+    permutations,
     shingle_hashes,
     signatures,
     text_signatures,
@@ -40,6 +41,14 @@ def test_signatures_equal_datasketch_minhash_update() -> None:
         theirs = MinHash(num_perm=64, seed=7, scheme="affine32", hashfunc=int)
         theirs.update_batch(to_hash32(shingle_hashes(text, scheme.shingle_size)).tolist())
         assert np.array_equal(theirs.hashvalues, row)
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(128, 1), (64, 7), (256, 0), (3, 2**31 - 1)])
+def test_permutations_equal_datasketch(num_perm: int, seed: int) -> None:
+    """Drawn without importing datasketch; they must stay the ones its MinHash draws."""
+    ours = permutations(num_perm, seed, "affine32")
+    theirs = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    assert all(o.dtype == np.uint32 and np.array_equal(o, t) for o, t in zip(ours, theirs))
 
 
 def test_signatures_go_into_datasketch_lsh() -> None:

@@ -13,7 +13,6 @@ from operator import itemgetter
 from typing import Callable
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._align_text import Prepared
 
@@ -135,6 +134,8 @@ def _joined_products(a: _Shared, b: _Shared, n_terms: int) -> tuple[np.ndarray, 
 
 
 def _sparse_products(a: _Shared, b: _Shared, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    import scipy.sparse as sp  # only for very long pairs: most runs never need scipy (~0.2 s to import)
+
     ma = sp.csr_matrix((a.unit, (a.sent, a.term)), shape=(a.n_sentences, n_terms))
     mb = sp.csr_matrix((b.unit, (b.sent, b.term)), shape=(b.n_sentences, n_terms))
     shared = sp.coo_matrix((ma > 0).astype(np.float64) @ (mb > 0).astype(np.float64).T)

@@ -181,7 +181,10 @@ def _in_crowded_buckets(values: np.ndarray, more_than: int, bits: int) -> np.nda
     bucket = values & values.dtype.type((1 << bits) - 1)
     if bucket.dtype == np.uint64:
         bucket = bucket.view(np.int64)  # np.bincount takes no uint64; the low bits are the same
-    return np.flatnonzero(np.bincount(bucket, minlength=1 << bits)[bucket] > more_than)
+    # Compared before the gather: reading one byte per value from a bool table stays in cache far more than
+    # reading an int64 count from a table eight times the size (about twice as fast at 10k articles).
+    crowded = np.bincount(bucket, minlength=1 << bits) > more_than
+    return np.flatnonzero(crowded[bucket])
 
 
 def windowed_signatures(
@@ -333,14 +336,17 @@ def stem_pairs(stems: np.ndarray) -> np.ndarray:
 def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """(n, bands) uint64: one hash per band of ``rows`` signature values."""
     keys = np.empty((len(sigs), bands), dtype=np.uint64)
+    width = bands * rows
     # In slices of rows: the uint64 copy of all window signatures was the largest temporary of a 100k batch.
+    # Value c of every band is a strided column slice; only the first is widened to uint64, the others are mixed
+    # in as they are (a uint64 copy of the whole slice cost three to five times the mixing).
     for lo in range(0, len(sigs), _KEY_CHUNK_ROWS):
-        part = sigs[lo : lo + _KEY_CHUNK_ROWS, : bands * rows].reshape(-1, bands, rows).astype(np.uint64)
-        chunk = part[:, :, 0].copy()
+        part = sigs[lo : lo + _KEY_CHUNK_ROWS]
+        chunk = part[:, 0:width:rows].astype(np.uint64)
         with np.errstate(over="ignore"):
             for c in range(1, rows):
                 chunk *= _BAND_MIX
-                chunk ^= part[:, :, c]
+                np.bitwise_xor(chunk, part[:, c:width:rows], out=chunk, dtype=np.uint64, casting="unsafe")  # as astype
         keys[lo : lo + len(chunk)] = chunk
     return keys
 

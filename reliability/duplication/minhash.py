@@ -19,11 +19,15 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import xxhash
-from datasketch import LeanMinHash, MinHash
 
 from ..config import Config
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 # Words are runs of letters/digits; "no-fly" gives "no", "fly" and "NATO’s" gives "nato", "s" in every text alike.
 TOKEN = re.compile(r"\w+")
@@ -91,14 +95,28 @@ class SignatureScheme:
     def from_bytes(self, blob: bytes) -> np.ndarray:
         return np.frombuffer(blob, dtype=self.dtype).astype(np.uint32)
 
-    def minhash(self, signature: np.ndarray) -> LeanMinHash:
+    def minhash(self, signature: np.ndarray) -> "LeanMinHash":
         """A datasketch ``LeanMinHash`` holding ``signature`` (for ``MinHashLSH.insert``/``query``)."""
+        from datasketch import LeanMinHash  # imported when needed: see permutations()
+
         return LeanMinHash(seed=self.seed, hashvalues=np.asarray(signature, dtype=np.uint32), scheme=self.minhash_scheme)
 
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int, minhash_scheme: str = "affine32") -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's own permutation parameters (a, b), so our signatures equal ``MinHash.update`` results."""
+    """datasketch's own permutation parameters (a, b), so our signatures equal ``MinHash.update`` results.
+
+    For ``affine32`` they are drawn here as datasketch 2.0 draws them (``MinHash._init_permutations``): importing
+    the datasketch package imports scipy.integrate for its LSH, about 0.3 s of every run's start-up that signing
+    does not need. tests/test_minhash.py holds them, and the signatures, equal to datasketch's.
+    """
+    if minhash_scheme == "affine32":
+        gen = np.random.RandomState(seed)
+        a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)  # odd: a bijection
+        b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+        return a, b
+    from datasketch import MinHash
+
     a, b = MinHash(num_perm=num_perm, seed=seed, scheme=minhash_scheme).permutations
     return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
 
@@ -276,11 +294,40 @@ def grouped_signatures(hashes: np.ndarray, starts: np.ndarray, scheme: Signature
         lo, hi = int(bounds[g]), int(bounds[last])
         # Folded and mixed per chunk: on a whole 100k-article batch the full-length temporaries took ~0.6 GB.
         hv = _fmix32(to_hash32(hashes[lo:hi]))
-        with np.errstate(over="ignore"):
-            phv = a[:, None] * hv[None, :]  # uint32 wrap-around is the modulo 2**32 of datasketch's affine32
-            phv += b[:, None]
-        out[g:last] = np.minimum.reduceat(phv, starts[g:last] - lo, axis=1).T
+        out[g:last] = _chunk_minima(hv, starts[g:last] - lo, a, b)
         g = last
+    return out
+
+
+def _permuted(hv: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(num_perm, len(hv)): every permutation of every hash."""
+    with np.errstate(over="ignore"):
+        phv = a[:, None] * hv[None, :]  # uint32 wrap-around is the modulo 2**32 of datasketch's affine32
+        phv += b[:, None]
+    return phv
+
+
+def _chunk_minima(hv: np.ndarray, local: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(groups, num_perm) minima of the permuted hashes of each group; group g starts at ``local[g]`` in ``hv``.
+
+    Window blocks mostly have one size. Those groups are laid out element by element (the first hash of every
+    group, then the second, ...), so their minima are one elementwise reduction over whole rows; np.minimum.reduceat
+    reduces each short group on its own, about twice the time. Groups of other sizes still go through reduceat.
+    """
+    sizes = np.diff(np.append(local, len(hv)))
+    size = int(np.bincount(sizes).argmax())
+    uniform = np.flatnonzero(sizes == size)
+    if size < 2 or len(uniform) * size * 2 < len(hv):  # whole documents, or few blocks of one size
+        return np.minimum.reduceat(_permuted(hv, a, b), local, axis=1).T
+    out = np.empty((len(local), len(a)), dtype=np.uint32)
+    at = (np.arange(size)[:, None] + local[uniform][None, :]).ravel()
+    out[uniform] = _permuted(hv[at], a, b).reshape(len(a), size, len(uniform)).min(axis=1).T
+    rest = np.flatnonzero(sizes != size)
+    if len(rest):
+        rest_sizes = sizes[rest]
+        rest_starts = np.cumsum(rest_sizes) - rest_sizes  # where each group begins once they are concatenated
+        at = np.repeat(local[rest] - rest_starts, rest_sizes) + np.arange(int(rest_sizes.sum()))
+        out[rest] = np.minimum.reduceat(_permuted(hv[at], a, b), rest_starts, axis=1).T
     return out
 
 

@@ -17,8 +17,11 @@ import numpy as np
 from ..model import Repetition
 from .minhash import TOKEN, TokenHasher, combine, pairs_in_runs, sorted_runs
 
-# A segment ends at a line break or after sentence punctuation followed by a space.
-_SEGMENT_END = re.compile(r"\n|(?<=[.!?…])[\"”’»)]?\s+")
+# A segment ends at a line break or after sentence punctuation followed by a space: a match is the punctuation
+# mark with what follows it, or a bare line break, and the segment ends after the mark or before the break.
+# Written to open with one character class, which the regex engine scans for in C; "\n|(?<=[.!?…])..." was tried
+# at every offset. A mark right before a line break is left to the line break, as that spelling matched it.
+_SEGMENT_END = re.compile(r"[.!?…\n](?:(?<=[.!?…])(?!\n)[\"”’»)]?\s+|(?<=\n))")
 _K = 3
 _TOKEN_SPLIT = re.compile(f"({TOKEN.pattern})")
 _MATCH_START = re.Match.start
@@ -62,12 +65,19 @@ def has_repeated_run(shingles: np.ndarray, run: int) -> bool:
     """Are there ``run`` consecutive shingles that each occur more than once in the document?"""
     if len(shingles) < run:
         return False
-    _, inverse, counts = np.unique(shingles, return_inverse=True, return_counts=True)
-    repeated = (counts[inverse] > 1).astype(np.int32)
-    if run == 1:
-        return bool(repeated.any())
-    window = np.convolve(repeated, np.ones(run, dtype=np.int32), mode="valid")
-    return bool((window >= run).any())
+    # One sort finds the values seen twice; most texts repeat few 3-grams, so looking every shingle up among
+    # those is cheaper than np.unique's inverse and counts over all of them.
+    ordered = np.sort(shingles)
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return False
+    twice = ordered[1:][same]  # sorted
+    at = np.searchsorted(twice, shingles)
+    at[at == len(twice)] = 0
+    repeated = twice[at] == shingles
+    for _ in range(run - 1):  # repeated[i] becomes: shingles i .. i + k all repeated
+        repeated = repeated[:-1] & repeated[1:]
+    return bool(repeated.any())
 
 
 def _token_spans(text: str) -> tuple[list[str], np.ndarray]:
@@ -112,7 +122,12 @@ def _spans_folding_in_place(text: str, n_tokens: int) -> np.ndarray | None:
 
 def _segment_of_token(text: str, spans: np.ndarray) -> np.ndarray:
     cuts = np.fromiter(map(_MATCH_START, _SEGMENT_END.finditer(text)), dtype=np.int64)
+    if len(cuts):  # a match at a mark cuts after it
+        cuts += np.fromiter(map(_NOT_NEWLINE, map(text.__getitem__, cuts.tolist())), dtype=np.int64, count=len(cuts))
     return np.searchsorted(cuts, spans[:, 0], side="right")
+
+
+_NOT_NEWLINE = "\n".__ne__
 
 
 def _repeated(
