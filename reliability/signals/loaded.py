@@ -1,5 +1,5 @@
 """loaded_language — wording that passes judgement instead of reporting: partisan labels ("deep state", "Kyiv
-regime", "Big Pharma"), dramatising verbs ("slams", "eviscerates") and an article that keeps talking to its reader.
+regime", "Big Pharma"), judgement words ("unhinged", "witch hunt") and an article that keeps talking to its reader.
 
 Cues are in ``config/lexicons/loaded_language.toml``. A quotation is the speaker's wording, so cues inside quotation
 marks do not count. The value grows with cues per ``per_words`` words of text.
