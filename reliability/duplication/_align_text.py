@@ -21,7 +21,9 @@ _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _WORD_SPLIT = re.compile(f"({_WORD.pattern})")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) plus whitespace, or at a blank line.
 # A single newline does not end one: PAN and e-mailed copy wrap lines inside sentences.
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+|\n[ \t\r\f\v]*\n\s*")
+# Only match ends are used: the pattern opens with one character class (the mark itself, or the first line break),
+# which the regex engine scans for in C; "(?<=[.!?])...|\n..." was tried at every offset, four times the cost.
+_SENTENCE_BREAK = re.compile(r"[.!?\n](?:(?<=[.!?])[\"'\u201d\u2019)\]]*\s+|(?<=\n)[ \t\r\f\v]*\n\s*)")
 # A short line without closing punctuation followed by a capitalised line is a heading ("NATO Draws a Red Line").
 _HEADING_BREAK = re.compile(r"(?m)^(?=[^\n]{1,60}$)[^\n]*[^\s.!?,;:][ \t]*\n(?=[ \t]*[A-Z\u201c\"])")
 _TRAILING_PUNCT = ".!?;:,\"'\u201d\u2019)]"
