@@ -52,6 +52,10 @@ _STAFF = re.compile(r"\b(?:Staff|Desk|Team|Editors|Editorial Board|Newsroom|Bure
 _JOB_AFTER_STAFF = re.compile(r"\s*(?:writer|reporter|correspondent|photographer|editor|columnist)\b", re.I)
 # A head line that is only a desk credit, as some sites print it without "By": "Daily Kos Staff", "KXAN Newsroom".
 _STAFF_LINE = re.compile(r"^(?P<who>(?P<outlet>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\s+(?:Staff|Newsroom|News Desk|Desk))$")
+# "Staff Report", "From staff reports": a desk credit that names no outlet.
+_STAFF_REPORT = re.compile(r"^(?:From\s+)?Staff\s+[Rr]eports?$")
+# "Jack Kelleher | 3:30 PM on July 15, 2025": a name line followed by a separator and the time of posting.
+_NAME_THEN_TIME = re.compile(r"^(?P<who>[^|•·\n]{3,60}?)\s*[|•·]\s*[^\n]*\d")
 # What follows the outlet in a "Source:" credit without naming it: "CNA/fh" (desk initials), "Al Jazeera and news
 # agencies".
 _SOURCE_TAIL = re.compile(r"(?:\s*/\s*[a-z]{1,4}|,?\s+(?:and|with|&)\s+(?:news\s+)?(?:agencies|wires|wire services))\s*$")
@@ -95,7 +99,8 @@ def _may_name_source(text: str, lowered: str) -> bool:
 
 # "© Sputnik / Natalia Seliverstova", "© AP Photo", "(c) 2024 Getty Images": who took a picture, not who owns the text.
 _PHOTO_CREDIT = re.compile(r"/|\b(?:Photo|Photos|Images|Image|Shutterstock|Getty|Alamy|Pixabay|Unsplash|EPA|Pool)\b", re.I)
-_WRITTEN_FOR = re.compile(r"^\s*Written (?:for|by)\s+(?P<who>[A-Z][\w.&' -]{1,60}?)\s*(?:[—–-]|,|\.|$)", re.M)
+# "Written for X" names the outlet a piece was written for; "Written by X" is a byline (_BYLINE), not an outlet.
+_WRITTEN_FOR = re.compile(r"^\s*Written for\s+(?P<who>[A-Z][\w.&' -]{1,60}?)\s*(?:[—–-]|,|\.|$)", re.M)
 
 
 def _to_iso(m: re.Match[str]) -> str | None:
@@ -228,6 +233,18 @@ def extract(text: str, base: Metadata | None = None) -> Metadata:
             continue
         src = _SOURCE.match(line)
         if src:
+            continue
+        if "author" not in found.fields and _STAFF_REPORT.match(line):
+            found.set("author", line, (s, e))
+            found.set("byline", line, (s, e), clue=True)
+            continue
+        timed = _NAME_THEN_TIME.match(line) if "title" in found.fields and "author" not in found.fields else None
+        if timed and _name_line(timed.group("who")):
+            found.set("author", timed.group("who"), (s, s + timed.end("who")))
+            found.set("byline", line, (s, e), clue=True)
+            date = find_date(text, s, e)
+            if date:
+                found.set("published", *date)
             continue
         desk = _STAFF_LINE.match(line) if "author" not in found.fields else None
         if desk:

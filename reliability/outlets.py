@@ -26,7 +26,12 @@ DATA_FILE = Path(__file__).parent / "data" / "outlets.csv"
 
 LABEL_WORDS: Mapping[int, str] = {1: "reliable", 0: "mixed", -1: "unreliable", -2: "blacklisted"}
 _GUESS_SUFFIXES = (".com", ".org", ".net", ".co.uk", ".news", ".info", ".ca", ".com.au", ".in", ".ru", ".ua", ".ie",
-                   ".co", ".us", ".tv")
+                   ".co", ".us", ".tv",
+                   # Outlets named without their country's domain: "Stuff" (stuff.co.nz), "Mainichi" (mainichi.jp).
+                   ".co.nz", ".nz", ".jp", ".ch", ".de", ".fr", ".it", ".es", ".nl", ".be", ".at", ".se", ".no", ".dk",
+                   ".fi", ".pl", ".cz", ".gr", ".pt", ".co.za", ".com.sg", ".sg", ".com.ph", ".ph", ".com.my", ".pk",
+                   ".ng", ".co.ke", ".com.hk", ".hk", ".tw", ".co.kr", ".kr", ".cn", ".ir", ".ae", ".qa", ".co.il",
+                   ".il", ".com.br", ".br", ".com.mx", ".mx", ".com.ar", ".ar", ".cl", ".pe", ".co.in")
 _HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 
 

@@ -135,3 +135,20 @@ def test_source_credit_without_desk_initials_or_agencies(line, source):
 def test_a_reporter_named_before_the_papers_staff_credit(byline, author, outlet):
     meta = extract(f"Slow zones return to the Red Line\n\n{byline}\n\nRiders on the southern end of the line are crawling again.")
     assert (meta.author, meta.outlet) == (author, outlet)
+
+
+def test_written_by_is_a_byline_not_the_outlet_it_was_written_for():
+    text = ("Why the monsoon matters for rabi sowing\n\nThe monsoon is late this year.\n\nWritten by Anirudh Menon\n"
+            "New Delhi | Updated: October 9, 2025 07:15 IST\n\nFarmers prepare a field.")
+    meta = extract(text)
+    assert meta.author == "Anirudh Menon" and "written_for" not in meta.clues
+
+
+def test_a_name_then_the_time_of_posting_is_a_byline():
+    meta = extract("City income plan runs dry\n\nJack Kelleher | 3:30 PM on July 15, 2025\n\nWho could have seen this coming?")
+    assert meta.author == "Jack Kelleher" and meta.published == "2025-07-15"
+
+
+def test_staff_report_is_a_desk_credit():
+    meta = extract("Ferry service reduced\n\nStaff Report\nPosted August 21, 2025\n\nCasco Bay Lines will run fewer boats.")
+    assert meta.author == "Staff Report"

@@ -128,6 +128,20 @@ def test_a_station_naming_itself_in_its_dateline_is_the_outlet(ctx):
     assert not any("No outlet" in ev.note for ev in signal.evidence)
 
 
+def test_a_sign_off_line_names_the_outlet_even_without_its_country_domain(ctx):
+    text = ("Wellington households could pay for water by the litre\n\nJosie Farnham\n05:00, Oct 02 2025\n\n"
+            "Water meters have been installed at about 4000 properties, the regional council said.\n\n- Stuff\n")
+    signal = byline.compute(from_text(text, "x"), ctx)
+    assert signal.details["outlet_domain"] == "stuff.co.nz"
+    assert signal.details["outlet_rating"] == "reliable"
+
+
+def test_a_dashed_list_item_that_is_no_outlet_names_nothing(ctx):
+    text = "Packing list\n\nTake these on the ferry, the company said:\n\n- Raincoats\n- Snacks\n"
+    signal = byline.compute(from_text(text, "x"), ctx)
+    assert not [c for c in signal.details["credits"] if c["role"] == "credit"]
+
+
 def test_unknown_outlet_is_never_rated_good(ctx):
     text = WIRE.replace("(Reuters) ", "")
     signal = byline.compute(jsonl("x", text, url="https://kyiv-evening-courier.net/nato"), ctx)
