@@ -287,6 +287,7 @@ class HistoryStore:
         self.sketch = WindowSketch(**json.loads(meta["windows"]))
         self._hasher = TokenHasher()
         self.banding = Banding.for_threshold(threshold, scheme.num_perm)
+        self._replace_index_file = False  # set when the saved index was unusable: the rebuilt one must replace it
         self.index: LshIndex = self._open_index(index)
         self.catch_up()
 
@@ -389,11 +390,17 @@ class HistoryStore:
             return EmbeddedIndex(self.banding, tag=tag)
         except (IndexError_, OSError, ValueError, KeyError) as exc:
             log.warning("%s: rebuilding the LSH index (%s)", self.index_path, exc)
-            return EmbeddedIndex(self.banding, tag=tag)
+            return self._replacing_index(tag)
         if index.banding != self.banding or index.tag != tag:
             log.info("%s: index built for another store or banding; rebuilding", self.index_path)
-            return EmbeddedIndex(self.banding, tag=tag)
+            return self._replacing_index(tag)
         return index
+
+    def _replacing_index(self, tag: dict[str, Any]) -> "EmbeddedIndex":
+        """A new index that must replace the unusable file once rebuilt, however few articles it holds (otherwise
+        every later run would find the same file and rebuild again)."""
+        self._replace_index_file = True
+        return EmbeddedIndex(self.banding, tag=tag)
 
     @property
     def index_path(self) -> Path:
@@ -457,10 +464,12 @@ class HistoryStore:
 
     def _maybe_save_index(self) -> None:
         index = self.index
-        if not isinstance(index, EmbeddedIndex) or index.delta_size == 0:
+        if not isinstance(index, EmbeddedIndex):
             return
-        if not self.index_path.exists() or index.delta_size >= max(1000, self.compact_fraction * len(index)):
+        if self._replace_index_file or (index.delta_size and (
+                not self.index_path.exists() or index.delta_size >= max(1000, self.compact_fraction * len(index)))):
             index.save(self.index_path)
+            self._replace_index_file = False
 
     def _signature_matrix(self, blobs: Iterable[bytes]) -> np.ndarray:
         """(n, num_perm) uint32 from stored blobs, decoded in one call (per-row decoding dominated large fetches)."""

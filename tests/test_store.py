@@ -312,3 +312,17 @@ def test_a_store_from_before_window_keys_is_upgraded_on_open(tmp_path, seeds, co
         _record(store, seeds[1:2], config)
         [(blob,)] = sqlite3.connect(path).execute("SELECT windows FROM documents WHERE id = ?", (seeds[1].id,)).fetchall()
         assert blob and len(blob) % 4 == 0
+
+
+def test_an_unreadable_index_file_is_rebuilt_once_and_replaced(tmp_path, seeds, config):
+    path = tmp_path / "history.sqlite3"
+    with HistoryStore.open(config, store=path) as store:
+        _record(store, seeds, config)
+    index_file = path.with_name(path.name + ".lsh")
+    index_file.write_bytes(b"left by an older version")
+    with HistoryStore.open(config, store=path) as store:
+        assert len(store.index) == 5  # rebuilt from the stored signatures: nothing stored is lost
+    # The rebuilt index replaced the bad file, so the next run neither warns nor rebuilds again.
+    assert index_file.read_bytes() != b"left by an older version"
+    with HistoryStore.open(config, store=path) as store:
+        assert store.candidates(text_signatures([seeds[4].text], store.scheme)) == [[seeds[4].id]]
