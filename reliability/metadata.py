@@ -157,6 +157,14 @@ class _Clues:
         target[name] = value
         self.spans.setdefault(name, span)
 
+    def byline(self, text: str, who: str, who_span: tuple[int, int], line: tuple[int, int], *, dated: bool = False) -> None:
+        """The author and the byline line they were read from; ``dated``: the line also gives the publication date."""
+        self.set("author", who, who_span)
+        self.set("byline", text[line[0] : line[1]], line, clue=True)
+        date = find_date(text, *line) if dated else None
+        if date:
+            self.set("published", *date)
+
 
 def _head_lines(text: str, n: int) -> list[tuple[int, int]]:
     """(start, end) of the first ``n`` non-blank lines, white space trimmed; the rest of the text is not scanned."""
@@ -197,6 +205,16 @@ def _person_before_paper(credit: str) -> str | None:
     return person if _name_line(person) else None
 
 
+def is_byline(line: str) -> bool:
+    """A line that is only a byline ("By Jane Doe", "by: KXAN Staff", "By Jane Doe | May 5, 2026"); "by Mayor Smith on
+    Tuesday." is a sentence."""
+    m = _BYLINE.match(line)
+    if m is None:
+        return False
+    rest = m.group("rest").lstrip()
+    return ":" in line[: m.start("who")] or not rest or rest[0] in "|•·—–-,"
+
+
 def extract(text: str, base: Metadata | None = None) -> Metadata:
     """Metadata from text clues, filling only what ``base`` (JSONL fields, HTML metadata) left empty."""
     base = base or Metadata()
@@ -222,41 +240,30 @@ def extract(text: str, base: Metadata | None = None) -> Metadata:
                 who, staff = who[: staff.start()].strip(), None
             elif staff and (person := _person_before_paper(who[: staff.start()])):
                 who, staff = person, None
-            found.set("author", who, (start, start + len(who)))
-            found.set("byline", line, (s, e), clue=True)
+            found.byline(text, who, (start, start + len(who)), (s, e), dated=True)
             if staff:
                 outlet = who[: staff.start()].strip()
                 found.set("outlet", outlet, (start, start + len(outlet)))
-            date = find_date(text, s, e)
-            if date:
-                found.set("published", *date)
             continue
-        src = _SOURCE.match(line)
-        if src:
+        if _SOURCE.match(line):
             continue
-        if "author" not in found.fields and _STAFF_REPORT.match(line):
-            found.set("author", line, (s, e))
-            found.set("byline", line, (s, e), clue=True)
+        unsigned = "author" not in found.fields
+        if unsigned and _STAFF_REPORT.match(line):
+            found.byline(text, line, (s, e), (s, e))
             continue
-        timed = _NAME_THEN_TIME.match(line) if "title" in found.fields and "author" not in found.fields else None
+        timed = _NAME_THEN_TIME.match(line) if unsigned and "title" in found.fields else None
         if timed and _name_line(timed.group("who")):
-            found.set("author", timed.group("who"), (s, s + timed.end("who")))
-            found.set("byline", line, (s, e), clue=True)
-            date = find_date(text, s, e)
-            if date:
-                found.set("published", *date)
+            found.byline(text, timed.group("who"), (s, s + timed.end("who")), (s, e), dated=True)
             continue
-        desk = _STAFF_LINE.match(line) if "author" not in found.fields else None
+        desk = _STAFF_LINE.match(line) if unsigned else None
         if desk:
-            found.set("author", desk.group("who"), (s, e))
-            found.set("byline", line, (s, e), clue=True)
+            found.byline(text, desk.group("who"), (s, e), (s, e))
             found.set("outlet", desk.group("outlet"), (s, s + desk.end("outlet")))
             continue
-        if "title" in found.fields and "author" not in found.fields and _name_line(line):
+        if unsigned and "title" in found.fields and _name_line(line):
             who = _NAME_LINE.match(line)
             assert who is not None
-            found.set("author", who.group("who"), (s, s + who.end("who")))
-            found.set("byline", line, (s, e), clue=True)
+            found.byline(text, who.group("who"), (s, s + who.end("who")), (s, e))
             continue
         if cursor < e and "title" not in found.fields and (e - cursor) <= MAX_TITLE_CHARS:
             found.set("title", text[cursor:e], (cursor, e))

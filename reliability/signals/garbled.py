@@ -29,6 +29,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from ..metadata import is_byline
 from ..model import Document, Evidence, Signal
 from . import SignalContext
 from ._phrases import PairScores, PhraseTable, default_table
@@ -252,13 +253,9 @@ def _runs_on(first: str, second: str, rules: Rules) -> bool:
         return bool(rules.ends_country.search(first, max(0, tail))) and bool(rules.starts_title.match(second))
     if last.isalpha() and rules.ends_dangling.search(first, max(0, tail)):
         return True
-    if _LOWERCASE_BYLINE.match(second):
-        return False  # "by: KXAN Staff" under a headline: some sites print bylines in lowercase
-    return (last.islower() or last == ",") and second[0].islower()
-
-
-# "by: Jane Doe" or a line that is only "by Jane Doe": a byline; "by Mayor Smith on Tuesday." is a broken sentence.
-_LOWERCASE_BYLINE = re.compile(r"by:\s+[A-Z]|by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$")
+    if not ((last.islower() or last == ",") and second[0].islower()):
+        return False
+    return not is_byline(second)  # "by: KXAN Staff" under a headline: some sites print bylines in lowercase
 
 
 def _lowercase_proper(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
