@@ -13,11 +13,13 @@ import re
 from re import _constants, _parser  # type: ignore[attr-defined]  # read-only use: LiteralGate
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from itertools import accumulate, chain, compress
-from typing import AbstractSet, Iterable, KeysView, Mapping, Sequence
+from typing import AbstractSet, Any, Callable, Iterable, KeysView, Mapping, Sequence, TypeVar
 
 from ._phrases import Tokens, folded_tokens
+
+T = TypeVar("T")
 
 # Tokens that end with a full stop but do not end a sentence ("Mr. Smith", "U.S. officials").
 _ABBREVIATIONS = frozenset(
@@ -78,6 +80,24 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     for m in re.finditer(r"[^\n]+", text):
         _append_trimmed(spans, text, m.start(), m.end())
     return spans
+
+
+def last_call(fn: Callable[..., T]) -> Callable[..., T]:
+    """``fn`` remembering its result for its last arguments, compared by identity. Signals run one document at a time,
+    so what one signal works out about a text (its attributions, its substring tests) is asked again by the next
+    while the same text object is current; one entry, so nothing accumulates."""
+    last: list[Any] = [(), None]
+
+    @wraps(fn)
+    def remembered(*args: Any) -> T:
+        held, result = last
+        if len(held) == len(args) and all(a is b for a, b in zip(held, args)):
+            return result  # type: ignore[no-any-return]
+        result = fn(*args)
+        last[:] = [args, result]
+        return result
+
+    return remembered
 
 
 def word_count(text: str) -> int:
@@ -634,16 +654,11 @@ def _any_in(text: str, lowered: str | None, options: frozenset[Literal]) -> bool
     return False
 
 
-# Substring tests remembered for the text gated last: signals run article by article, and the gates of different
-# cues (and the alternatives of one gate) ask about many of the same literals, about a third of all the searches.
-_found: tuple[str | None, str | None, dict[Literal, bool]] = (None, None, {})
-
-
+@last_call
 def _found_in(text: str, lowered: str | None) -> dict[Literal, bool]:
-    global _found
-    if _found[0] is not text or _found[1] is not lowered:
-        _found = (text, lowered, {})
-    return _found[2]
+    """Substring tests remembered for the text gated last: the gates of different cues (and the alternatives of one
+    gate) ask about many of the same literals, about a third of all the searches."""
+    return {}
 
 
 @lru_cache(maxsize=64)

@@ -14,7 +14,7 @@ from typing import Mapping
 
 from ..model import Document, Evidence, Signal
 from . import SignalContext
-from ._text import Reach, Scanner, alternation, excerpt, first_word, phrase_scanners, saturate, strings
+from ._text import Reach, Scanner, alternation, excerpt, first_word, last_call, phrase_scanners, saturate, strings
 
 NAME = "anonymous_framing"
 
@@ -146,19 +146,11 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     )
 
 
-_last: tuple[int, str, tuple[list[tuple[int, int]], list[tuple[int, int]]]] | None = None
-
-
+@last_call
 def attributions(text: str, cues: Cues) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Spans of vague and of named attributions. thin_sourcing reads the same ones right after this signal, so the
-    last text's answer is kept (one entry: signals run one document at a time)."""
-    global _last
-    if _last is not None and _last[0] == id(cues) and _last[1] is text:
-        return _last[2]
+    """Spans of vague and of named attributions (thin_sourcing reads the same ones right after this signal)."""
     vague = _vague_spans(text, cues)
-    found = (vague, _named_spans(text, cues, vague))
-    _last = (id(cues), text, found)
-    return found
+    return vague, _named_spans(text, cues, vague)
 
 
 def _vague_spans(text: str, cues: Cues) -> list[tuple[int, int]]:
