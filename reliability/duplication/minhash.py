@@ -17,9 +17,7 @@ import re
 import sys
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import xxhash
