@@ -59,7 +59,7 @@ _NAME_THEN_TIME = re.compile(r"^(?P<who>[^|•·\n]{3,60}?)\s*[|•·]\s*[^\n]*\
 # What follows the outlet in a "Source:" credit without naming it: "CNA/fh" (desk initials), "Al Jazeera and news
 # agencies".
 _SOURCE_TAIL = re.compile(r"(?:\s*/\s*[a-z]{1,4}|,?\s+(?:and|with|&)\s+(?:news\s+)?(?:agencies|wires|wire services))\s*$")
-_SOURCE = re.compile(r"^\s*(?:Source|Via|Originally published (?:at|by|on))\s*:?\s+(?P<src>\S[^\n]{0,80}?)\s*$", re.I | re.M)
+_SOURCE = re.compile(r"^\s*(?:Source(?:\(s\))?|Via|Originally published (?:at|by|on))\s*:?\s+(?P<src>\S[^\n]{0,80}?)\s*$", re.I | re.M)
 # "(c)" counts only before a year: in running text it is usually a list item, "(a) ... (b) ... (c) ...".
 # The holder must start with a capital (case-sensitive even though the marker is not): "copyright and trademarks"
 # names nobody. A full stop ends it unless a letter follows at once ("Bloomberg L.P.", "example.com").

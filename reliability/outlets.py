@@ -99,9 +99,13 @@ _CORPORATE_TAIL = re.compile(
 )
 # A copyright notice in front of the name: "Copyright 2025 GreenMedInfo LLC", "© 2024 The Irish Times".
 _COPYRIGHT_HEAD = re.compile(r"^\s*(?:copyright|©|\(c\))\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)?[\s,.]*", re.I)
-# Words an outlet's name often carries beyond its domain: "WIBW News" is wibw.com, "The Irish Times" irishtimes.com.
+# Words an outlet's name often carries beyond its domain: "WIBW News" is wibw.com, "The Irish Times" irishtimes.com,
+# "IBTimes UK" ibtimes.co.uk.
 _LEADING_THE = "the"
-_GENERIC_TAILS = ("news", "media", "online", "digital", "tv", "newspaper", "company", "network", "group")
+_GENERIC_TAILS = ("news", "media", "online", "digital", "tv", "newspaper", "company", "network", "group", "uk")
+
+
+_NAME_WORDS = re.compile(r"[A-Za-z0-9]+")
 
 
 def name_key(name: str) -> str:
@@ -111,14 +115,18 @@ def name_key(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", _CORPORATE_TAIL.sub("", _COPYRIGHT_HEAD.sub("", name)).lower())
 
 
-def _key_variants(key: str) -> list[str]:
+def _key_variants(key: str, add_the: bool = False) -> list[str]:
     """The key, then without a leading "the", then without up to two generic trailing words ("Breitbart News
-    Network"); a variant shorter than three letters is too vague to guess a domain from."""
+    Network"), then (``add_the``) each of those with a leading "the"; a variant shorter than three letters is too vague
+    to guess a domain from."""
     out = [key]
     if key.startswith(_LEADING_THE) and len(key) > len(_LEADING_THE) + 2:
         out.append(key[len(_LEADING_THE):])
     for _ in range(2):
         out += [k[: -len(t)] for k in out for t in _GENERIC_TAILS if k.endswith(t) and len(k) - len(t) >= 3]
+    # Last, with the "the" a name often drops: "Blaze News" is theblaze.com, "Automatic Earth" theautomaticearth.com.
+    if add_the:
+        out += [_LEADING_THE + k for k in out if not k.startswith(_LEADING_THE)]
     return list(dict.fromkeys(out))
 
 
@@ -166,7 +174,9 @@ class OutletRegistry:
             return host
         # The fullest form of the name that fits any rated domain decides; shorter forms only when it fits none
         # ("Fox News" stays foxnews.com; "WIBW News" falls back to wibw.com).
-        for variant in _key_variants(key):
+        # "the" is added only to a name of two words or more: "Gateway Pundit" is thegatewaypundit.com, but a lone
+        # "Sun" or "Times" is too common a word to stand for thesun.co.uk or thetimes.co.uk.
+        for variant in _key_variants(key, add_the=len(_NAME_WORDS.findall(name)) >= 2):
             if variant in self._names:
                 return self._names[variant]
             guesses = [variant + suffix for suffix in _GUESS_SUFFIXES if variant + suffix in self._ratings]

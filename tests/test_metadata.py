@@ -112,7 +112,8 @@ def test_a_desk_credit_line_without_by_names_the_outlet():
 
 @pytest.mark.parametrize(
     "line, source",
-    [("Source: CNA/fh", "CNA"), ("Source: Al Jazeera and news agencies", "Al Jazeera"), ("Source: online.ua", "online.ua")],
+    [("Source: CNA/fh", "CNA"), ("Source: Al Jazeera and news agencies", "Al Jazeera"), ("Source: online.ua", "online.ua"),
+     ("Source(s): Xinhua", "Xinhua")],
 )
 def test_source_credit_without_desk_initials_or_agencies(line, source):
     text = f"Floods kill 212\n\nAt least 212 people have died, officials said.\n\n{line}\n"

@@ -114,3 +114,11 @@ def test_the_fullest_name_that_fits_decides(registry):
     assert registry.domain_for_name("Fox News") == "foxnews.com"
     # Nothing rated fits any form of the name: no guess.
     assert registry.domain_for_name("CryptoNewsHub Media Group") is None
+
+
+def test_a_name_printed_without_its_the_finds_its_domain_only_when_it_has_two_words(registry):
+    # Sites drop the "the" of their domain in running text: "Gateway Pundit" is thegatewaypundit.com.
+    assert registry.domain_for_name("Gateway Pundit") == "thegatewaypundit.com"
+    # A lone common word is not taken for a "the" domain: "Times" and "Sun" stand for no outlet by themselves.
+    assert registry.domain_for_name("Times") is None
+    assert registry.domain_for_name("Sun") is None

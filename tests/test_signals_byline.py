@@ -351,3 +351,117 @@ def test_agency_names_in_seeds_as_with_the_plain_pattern(config, seed_texts) -> 
         assert spans == [m.span() for m in old.finditer(text)]
         found += len(spans)
     assert found >= 3  # Reuters in the wire story, TASS/RIA in the seeds
+
+
+# An unsigned story with no URL: only the way it refers to itself says where it comes from.
+UNSIGNED_FARM = """Parents furious as district quietly drops reading scores from report cards
+
+A suburban school district has stopped printing standardized reading scores on report cards, a move that parents
+say hides how far students have fallen behind since the pandemic.
+
+The change was approved without public debate at a board meeting in August, according to minutes of the meeting.
+Several parents said they learned of it only when their children's first report cards arrived this month.
+
+"We were never asked," said one mother of two, who asked not to be named. "They just decided we didn't need to know."
+
+Breitbart News has reached out to the district for comment but had not received a response by publication time.
+
+District officials have previously said that report cards should focus on classroom work rather than a single test.
+"""
+
+STAFF_BIO = """Light rail extension clears final hurdle as council approves funding
+
+By Ana Ruiz
+
+The Metropolitan Council voted 12-4 on Wednesday to approve the last $210 million needed for the Blue Line
+extension, clearing the way for construction to begin next spring.
+
+Council chair Lisa Moreno said the vote ended a decade of delays. "This is the moment we stop planning and start
+building," she said after the meeting. Opponents on the council said the project's costs had nearly doubled since
+2018 and asked for an independent audit, which the council rejected.
+
+The line is expected to open in 2030 and carry about 27,000 riders a day, according to the council's estimates.
+
+Ana Ruiz covers transportation for the Star Tribune.
+"""
+
+
+def test_an_outlet_naming_itself_is_its_origin_when_nothing_else_says(ctx):
+    doc = from_text(UNSIGNED_FARM, "farm")
+    signal = byline.compute(doc, ctx)
+    assert signal.details["outlet_domain"] == "breitbart.com"
+    assert signal.details["outlet_rating"] == "unreliable"
+    assert "no outlet named" not in signal.summary
+    credit = next(c for c in signal.details["credits"] if c["role"] == "mention")
+    start, end = credit["span"]
+    assert doc.text[start:end] == "Breitbart News"
+    assert any("names its outlet" in ev.note for ev in signal.evidence)
+
+
+def test_a_reporters_closing_bio_names_a_reliable_outlet(ctx):
+    signal = byline.compute(from_text(STAFF_BIO, "bio"), ctx)
+    assert signal.details["outlet_domain"] == "startribune.com"
+    assert signal.value == 0.0  # a named reporter at a reliable paper
+
+
+def test_an_interview_given_to_an_outlet_counts_only_when_nothing_stronger_names_one(ctx):
+    told = STAFF_BIO.replace("Ana Ruiz covers transportation for the Star Tribune.\n", "") + (
+        '\n"We will keep pushing for the audit," council member Tom Hale told NPR on Thursday.\n')
+    assert byline.compute(from_text(told, "npr"), ctx).details["outlet_domain"] == "npr.org"
+    both = told + "\nAna Ruiz covers transportation for the Star Tribune.\n"
+    assert byline.compute(from_text(both, "strib"), ctx).details["outlet_domain"] == "startribune.com"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The company has contacted every affected customer by email.",  # not an outlet
+        "Sign up to our free Health newsletter for the latest advice.",  # a section of the site, not its name
+        "Subscribe to Netflix today and stream the series.",  # a name the registry does not rate
+    ],
+)
+def test_phrases_that_name_no_rated_outlet_leave_the_origin_unknown(ctx, line):
+    text = UNSIGNED_FARM.replace("Breitbart News has reached out to the district for comment but had not received a "
+                                 "response by publication time.", line)
+    signal = byline.compute(from_text(text, "x"), ctx)
+    assert not any(c["role"] == "mention" for c in signal.details["credits"])
+    assert "no outlet named" in signal.summary
+
+
+@pytest.mark.parametrize(
+    "line, domain",
+    [
+        ("The department did not respond to Breitbart News' request for comment.", "breitbart.com"),  # possessive
+        ("Like Gateway Pundit? Sign up for our daily headlines.", "thegatewaypundit.com"),  # "the" dropped
+        ("Support the Epoch Times with a donation.", "theepochtimes.com"),
+        ("Jane Roe is a Daily Wire staff writer.", "dailywire.com"),
+        ("More From iHeartIntelligence", "iheartintelligence.com"),  # a name opening with a small letter
+        ("IBTimes UK has contacted the district for comment.", "ibtimes.com"),  # an edition's "UK"
+        ("Breitbart News is an independent, reader-supported outlet.", "breitbart.com"),
+    ],
+)
+def test_promos_bios_and_requests_for_comment_name_the_outlet(ctx, line, domain):
+    text = UNSIGNED_FARM.replace("Breitbart News has reached out to the district for comment but had not received a "
+                                 "response by publication time.", line)
+    doc = from_text(text, "x")
+    signal = byline.compute(doc, ctx)
+    assert signal.details["outlet_domain"] == domain
+    credit = next(c for c in signal.details["credits"] if c["role"] == "mention")
+    assert doc.text[credit["span"][0] : credit["span"][1]] == credit["name"]
+    assert not credit["name"].startswith("the ")
+
+
+def test_the_url_outranks_what_the_text_says_of_itself(ctx):
+    doc = jsonl("x", UNSIGNED_FARM, url="https://www.apnews.com/article/schools-report-cards-123")
+    signal = byline.compute(doc, ctx)
+    assert signal.details["outlet_domain"] == "apnews.com"
+    assert not any(c["role"] == "mention" for c in signal.details["credits"])
+
+
+def test_a_self_reference_pattern_without_a_name_group_is_a_config_error():
+    from reliability import load_config
+    from reliability.config import ConfigError
+
+    config = load_config(overrides={"lexicons": {"byline_origin": {"self_references": ["has contacted"]}}})
+    with pytest.raises(ConfigError, match=r"self_references\[0\] must hold \{name\} once"):
+        byline.compute(from_text(WIRE, "x"), SignalContext(config))

@@ -56,6 +56,10 @@ class Lexicon:
     # One per credit pattern: most never match, and a substring test rules them out for a fraction of a scan.
     credit_gates: tuple[LiteralGate | None, ...] = ()
     media_groups: tuple[str, ...] = ()  # lowercased owners of many outlets ("nexstar media")
+    # Phrases in which an outlet names itself ("IBTimes UK has contacted…"); interviews given to it ("told The
+    # Verge") count only when those name none. Each with its literal gate.
+    self_references: tuple[NamePhrase, ...] = ()
+    interview_credits: tuple[NamePhrase, ...] = ()
 
     @classmethod
     def from_config(cls, config: Config) -> "Lexicon":
@@ -76,10 +80,39 @@ class Lexicon:
             credit_patterns=credit_patterns,
             credit_gates=tuple(LiteralGate.of(p) for p in credit_patterns),
             media_groups=tuple(str(g).lower() for g in lex.get("media_groups", [])),
+            self_references=_name_phrases(lex.get("self_references", []), f"{config.source}: lexicons.{NAME}.self_references"),
+            interview_credits=_name_phrases(lex.get("interview_credits", []), f"{config.source}: lexicons.{NAME}.interview_credits"),
         )
 
     def part(self, name: str) -> float:
         return self.parts.get(name, 0.0)
+
+
+@dataclass(frozen=True)
+class NamePhrase:
+    """A phrase with a ``{name}`` slot, "Special to {name}" or "{name} has contacted": the regex around the slot is
+    scanned for and the name is read next to it. A regex opening with a literal is found by a fast scan in C (a
+    substring test would cost as much, so there is no gate)."""
+
+    before: re.Pattern[str] | None  # the part before the slot, or None when the name opens the phrase
+    after: re.Pattern[str] | None
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def _name_phrases(phrases: Sequence[Any], where: str) -> tuple[NamePhrase, ...]:
+    out = []
+    for i, phrase in enumerate(str(p) for p in phrases):
+        flags = _GLOBAL_FLAGS.match(phrase)
+        parts = phrase[flags.end() if flags else 0 :].split("{name}")
+        if len(parts) != 2 or not (parts[0] or parts[1]):
+            raise ConfigError(f"{where}[{i}] must hold {{name}} once, with a phrase before or after it")
+        if flags:  # "(?m)^By … | {name}$": the flags hold for both sides of the slot
+            parts = [flags.group() + part if part else part for part in parts]
+        before, after = (_regex(part, f"{where}[{i}]") if part else None for part in parts)
+        out.append(NamePhrase(before, after))
+    return tuple(out)
 
 
 def _agency_patterns(agencies: Mapping[str, Any]) -> Iterable[tuple[str, str, re.Pattern[str]]]:
@@ -204,7 +237,112 @@ def _find(doc: Document, lex: Lexicon, registry: OutletRegistry) -> Findings:
         found.agencies = [a for a in found.agencies if not a.dateline]
     if not any(c.role in ("url", "outlet", "source", "credit", "dateline") for c in found.credits):
         found.credits += _dateline_outlet(doc.text, registry)
+    if not any(c.role in _PUBLISHER_ROLES or c.rating.known for c in found.credits):
+        found.credits += _self_mentions(doc.text, lex, registry)
     return found
+
+
+_PUBLISHER_ROLES = ("url", "outlet", "source", "credit", "dateline")
+_POSSESSIVE = re.compile(r"[’'](?:s|(?<=s[’']))$")  # "The Verge's", "MintPress News'"
+
+
+def _self_mentions(text: str, lex: Lexicon, registry: OutletRegistry) -> list[Credit]:
+    """The rated outlet the text names as itself most often: "IBTimes UK has contacted…", "covers climate for the
+    Miami Herald", "Subscribe today to OregonLive.com"; interviews given to it ("told The Verge") only if no such
+    phrase names one. Unrated names are ignored: "The company has contacted…" names no outlet."""
+    for phrases in (lex.self_references, lex.interview_credits):
+        counts: Counter[str] = Counter()
+        first: dict[str, Credit] = {}
+        for phrase in phrases:
+            for credit in _phrase_mentions(text, phrase, registry):
+                domain = credit.rating.domain or credit.name
+                counts[domain] += 1
+                if domain not in first or (credit.span or (0,))[0] < (first[domain].span or (0,))[0]:
+                    first[domain] = credit
+        if counts:
+            best = max(counts, key=lambda d: (counts[d], -(first[d].span or (0,))[0]))
+            return [first[best]]
+    return []
+
+
+# An outlet's name as printed: capitalised words (digits after the first: "KARE 11"), perhaps with "The" and a
+# possessive; "The Oregonian/OregonLive" is two names of one outlet.
+# A name's first letter is a capital, or a small letter before one ("iHeartIntelligence", "eNCA").
+_NAME_AHEAD = re.compile(r"(?:[Tt]he )?(?:[A-Z]|[a-z](?=[A-Z]))[\w&.'’-]*(?:[ /][A-Z0-9][\w&.'’-]*){0,3}")
+_NAME_BEHIND = re.compile(r"(?:(?:[A-Z]|[a-z](?=[A-Z]))[\w&.'’-]*[ /]){0,4}(?:[A-Z]|[a-z](?=[A-Z]))[\w&.'’-]*$")
+_NAME_WORD = re.compile(r"[^ /]+")
+_DETERMINER_BEFORE = re.compile(r"\b(?:our|your|their|its|his|her|my)\s+(?:[a-z]+\s+){0,2}$")
+NAME_WINDOW = 80
+_NOT_NAME_EDGE = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August "
+    "September October November December Today Tonight Yesterday On In At But And So Yet Also Meanwhile Earlier "
+    "Later Now Then This Last Separately However".split()
+)
+
+
+def _phrase_mentions(text: str, phrase: NamePhrase, registry: OutletRegistry) -> Iterator[Credit]:
+    if phrase.before is not None:
+        anchored = _at_line_start(phrase.before)  # "(?m)^By …": tried at line starts only
+        for m in _line_matches(phrase.before, text, _line_starts(text)) if anchored else phrase.before.finditer(text):
+            ahead = _NAME_AHEAD.match(text, m.end())
+            if ahead is None:
+                continue
+            words = list(_NAME_WORD.finditer(text, ahead.start(), ahead.end()))
+            # The whole run of capitalised words, then without a closing weekday or month ("told NPR Tuesday"):
+            # never a shorter piece of a name ("the Boston Weather newsletter" is not boston.com).
+            candidates = [(ahead.start(), ahead.end())]
+            while len(words) > 1 and _POSSESSIVE.sub("", words[-1].group()) in _NOT_NAME_EDGE:
+                words.pop()
+                candidates.append((ahead.start(), words[-1].end()))
+            credit = _first_rated(text, candidates, phrase.after, registry)
+            if credit is not None:
+                yield credit
+        return
+    assert phrase.after is not None
+    for m in phrase.after.finditer(text):
+        lo = max(text.rfind("\n", 0, m.start()) + 1, m.start() - NAME_WINDOW)
+        behind = _NAME_BEHIND.search(text, lo, m.start())
+        if behind is None:
+            continue
+        words = list(_NAME_WORD.finditer(text, behind.start(), behind.end()))
+        # The whole run, then without opening words that are no part of a name ("On Tuesday IBTimes UK has…").
+        candidates = [(behind.start(), behind.end())]
+        while len(words) > 1 and words[0].group() in _NOT_NAME_EDGE:
+            words.pop(0)
+            candidates.append((words[0].start(), behind.end()))
+        credit = _first_rated(text, candidates, None, registry)
+        if credit is not None:
+            yield credit
+
+
+def _first_rated(text: str, candidates: Sequence[tuple[int, int]], after: re.Pattern[str] | None,
+                 registry: OutletRegistry) -> Credit | None:
+    for start, end in candidates:
+        if after is not None and not after.match(text, end):
+            continue
+        if _DETERMINER_BEFORE.search(text, max(0, start - 40), start):
+            return None  # "Sign up to our free Health newsletter": a section of the site, not its name
+        credit = _mention(text, start, end, registry)
+        if credit is not None:
+            return credit
+    return None
+
+
+def _mention(text: str, start: int, end: int, registry: OutletRegistry) -> Credit | None:
+    """The rated outlet ``text[start:end]`` names: "The Verge's" is The Verge; "The Oregonian/OregonLive" is
+    whichever of its names the registry rates."""
+    name = _POSSESSIVE.sub("", text[start:end].rstrip(".,;:"))
+    for part in (name, *name.split("/")) if "/" in name else (name,):
+        part = part.strip()
+        if len(part) < 2:
+            continue
+        rating = registry.lookup_name(part)
+        if rating.known:
+            offset = start + name.find(part)
+            if part.startswith("the "):  # "subscribe to the Daily Sceptic": the sentence's "the", not the name's
+                offset, part = offset + 4, part[4:]
+            return Credit("mention", part, rating, (offset, offset + len(part)))
+    return None
 
 
 # "AUSTIN (KXAN) —", "SALT LAKE CITY (KSL) -": a station or paper names itself in its dateline as wires do.
@@ -384,11 +522,13 @@ _RATING_PART = {1: None, 0: "outlet_mixed", -1: "outlet_unreliable", -2: "outlet
 
 
 def _outlet_part(doc: Document, found: Findings, lex: Lexicon) -> Part:
-    rated = [c for c in found.credits if c.role in ("url", "outlet", "source", "credit", "dateline")]
-    if not rated:  # a copyright or "Written for" line is the last resort for who published it
-        rated = [c for c in found.credits if c.role in ("written_for", "copyright")][:1]
+    rated = [c for c in found.credits if c.role in _PUBLISHER_ROLES]
+    if not rated:  # a copyright or "Written for" line, or the text naming itself, is the last resort
+        holders = [c for c in found.credits if c.role in ("written_for", "copyright")]
+        mentions = [c for c in found.credits if c.role == "mention"]
+        rated = ([c for c in holders if c.rating.known] or mentions or holders)[:1]
     if not rated:
-        note = "No outlet: no URL, outlet field, \"Source:\" credit, dateline agency or copyright line says who published this."
+        note = "No outlet: no URL, outlet field, \"Source:\" credit, dateline agency, copyright line or phrase naming the outlet itself (\"… has contacted\", \"Subscribe to …\") says who published this."
         return Part("outlet", lex.part("no_outlet"), "no outlet named", (Evidence.of(doc.text, 0, 0, note),))
     worst = max(rated, key=lambda c: _credit_penalty(c, lex))
     penalty = _credit_penalty(worst, lex)
@@ -416,7 +556,7 @@ def _credit_label(credit: Credit) -> str:
 
 _ROLE_WORDS = {"url": "URL", "outlet": "byline outlet", "source": "\"Source:\" credit", "credit": "credit line",
                "written_for": "\"Written for\" line",
-               "copyright": "copyright holder", "dateline": "dateline agency"}
+               "copyright": "copyright holder", "dateline": "dateline agency", "mention": "the article names its outlet"}
 
 
 def _credit_note(credit: Credit) -> str:
