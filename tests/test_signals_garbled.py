@@ -123,6 +123,18 @@ def test_non_words_left_by_machine_translation_but_not_web_addresses():
     assert found(text) == ["gmrim"]
 
 
+def test_a_loanword_counts_less_than_a_mechanical_defect_but_is_still_shown():
+    # Regional English borrows words no English word list holds ("kuia": a Māori elder). It may equally be an
+    # untranslated leftover, so it is shown, but its sentence counts half, where a glued quote counts fully.
+    text = ("Hundreds gathered at the marae on Saturday to farewell the actor. The kuia who led the ceremony said she "
+            "had known him since childhood. His family thanked the crew of the theatre for their support this week. "
+            "Friends described a generous man who never forgot where he came from.")
+    loanword = run(text)
+    assert [e.text for e in loanword.evidence if "not an English word" in e.note] == ["kuia"]
+    glued = run(text.replace("The kuia who", "The elder”who"))
+    assert 0 < loanword.value < glued.value
+
+
 def test_elided_articles_before_names_are_not_non_words():
     assert found("Cocoa from Côte d'Ivoire and Ghana reached the port of l'Aquila's partner city on Monday.") == []
 

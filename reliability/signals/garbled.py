@@ -53,7 +53,7 @@ _DEFAULTS: Mapping[str, float] = {
     "text_min_word_log_p": -12.0, "text_max_word_log_p": -6.9, "text_min_pairs": 20, "style_min_tokens": 40,
     "wording_intercept": 0.0, "wording_pmi": 0.0, "order_intercept": 0.0, "order_log_odds": 0.0,
     "machine_base_rate": 0.1, "machine_floor": 0.1, "machine_min_added": 0.03,
-    "machine_weight": 2.0,
+    "machine_weight": 2.0, "nonword_weight": 1.0,
 }
 
 
@@ -111,33 +111,38 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     scores = table.score(text)
     min_letters = int(params["min_nonword_letters"])
     nonword = lambda s, e: _is_nonword(text, s, e, table, known, min_letters)  # noqa: E731
-    defects = [*_broken_lines(text, breaks, wrapped), *_defects(text, lines, scores, rules, nonword)]
+    defects = [*_broken_lines(text, breaks, wrapped), *_defects(text, lines, scores, rules)]
+    nonwords = _nonwords(text, scores, nonword)
     oddness, unusual = _unusual_wording(text, sentences, scores, params)
     whole = _whole_text(text, sentences, scores, style, classifier, params)
-    return _signal(text, sentences, defects, unusual, oddness, params, whole)
+    return _signal(text, sentences, defects, nonwords, unusual, oddness, params, whole)
 
 
-def _defects(
-    text: str, lines: list[tuple[int, int]], scores: PairScores, rules: Rules, nonword: Callable[[int, int], bool]
-) -> list[Hit]:
-    """Every mechanical defect but broken lines: the rule-based ones, doubled words and non-words."""
+def _defects(text: str, lines: list[tuple[int, int]], scores: PairScores, rules: Rules) -> list[Hit]:
+    """Every mechanical defect but broken lines: the rule-based ones and doubled words."""
     quotes = [m.start() for m in _QUOTE.finditer(text)]
     hits: list[Hit] = []
     for finder in _RULES:
         hits += finder(text, lines, quotes, rules)
     hits += _doubled(text, scores.repeats, rules)
-    hits += [
-        (s, e, f"“{text[s:e]}” is not an English word (a machine-translation or spinner leftover?)")
+    return hits
+
+
+def _nonwords(text: str, scores: PairScores, nonword: Callable[[int, int], bool]) -> list[Hit]:
+    """Words no English word list holds: an untranslated leftover ("mazut") — or a loanword of regional English
+    ("kuia", "stopbanks"), which is why one weighs less than a mechanical defect (``nonword_weight``)."""
+    return [
+        (s, e, f"“{text[s:e]}” is not an English word (a machine-translation or spinner leftover, or a loanword?)")
         for s, e in scores.unknown
         if nonword(s, e)
     ]
-    return hits
 
 
 def _signal(
     text: str,
     sentences: list[tuple[int, int]],
     defects: list[Hit],
+    nonwords: list[Hit],
     unusual: list[Hit],
     oddness: np.ndarray,
     params: Mapping[str, float],
@@ -146,7 +151,10 @@ def _signal(
     """Value = share of garbled sentences (a defect makes a sentence fully garbled; wording counts softly),
     raised by what the wording and word order of the whole text add."""
     garbled = oddness.copy()
+    with_nonword = list({index_of(sentences, s) for s, _, _ in nonwords} - {-1})
+    garbled[with_nonword] = np.maximum(garbled[with_nonword], float(params["nonword_weight"]))
     garbled[list({index_of(sentences, s) for s, _, _ in defects} - {-1})] = 1.0
+    defects = [*defects, *nonwords]
     flagged = int(np.count_nonzero(garbled >= 0.5))
     counted = max(sum(1 for s, e in sentences if len(text[s:e].split(maxsplit=3)) >= 4), flagged, 1)
     density = float(garbled.sum()) / counted / float(params["full_density"])
