@@ -438,6 +438,8 @@ def test_phrases_that_name_no_rated_outlet_leave_the_origin_unknown(ctx, line):
         ("More From iHeartIntelligence", "iheartintelligence.com"),  # a name opening with a small letter
         ("IBTimes UK has contacted the district for comment.", "ibtimes.com"),  # an edition's "UK"
         ("Breitbart News is an independent, reader-supported outlet.", "breitbart.com"),
+        ("Antiwar.com relies on donations from readers like you.", "antiwar.com"),
+        ("Give directly to The Seattle Times' Education Lab fund.", "seattletimes.com"),  # a possessive ends the name
     ],
 )
 def test_promos_bios_and_requests_for_comment_name_the_outlet(ctx, line, domain):
@@ -449,6 +451,23 @@ def test_promos_bios_and_requests_for_comment_name_the_outlet(ctx, line, domain)
     credit = next(c for c in signal.details["credits"] if c["role"] == "mention")
     assert doc.text[credit["span"][0] : credit["span"][1]] == credit["name"]
     assert not credit["name"].startswith("the ")
+
+
+def test_a_masthead_line_under_the_byline_names_the_outlet_but_a_job_title_does_not(ctx):
+    body = STAFF_BIO.replace("Ana Ruiz covers transportation for the Star Tribune.\n", "")
+    masthead = body.replace("By Ana Ruiz\n", "By Ana Ruiz\nThe Seattle Times\n")
+    assert byline.compute(from_text(masthead, "m"), ctx).details["outlet_domain"] == "seattletimes.com"
+    job = body.replace("By Ana Ruiz\n", "By Ana Ruiz\nReporter\n")
+    assert not any(c["role"] == "mention" for c in byline.compute(from_text(job, "j"), ctx).details["credits"])
+
+
+def test_a_staff_e_mail_address_names_the_outlet_when_nothing_stronger_does(ctx):
+    text = STAFF_BIO.replace("Ana Ruiz covers transportation for the Star Tribune.\n",
+                             "Reach Ana Ruiz at ana.ruiz@startribune.com or 612-555-0100.\n")
+    doc = from_text(text, "mail")
+    credit = next(c for c in byline.compute(doc, ctx).details["credits"] if c["role"] == "mention")
+    assert credit["domain"] == "startribune.com"
+    assert doc.text[credit["span"][0] : credit["span"][1]] == "startribune.com"
 
 
 def test_the_url_outranks_what_the_text_says_of_itself(ctx):

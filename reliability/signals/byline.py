@@ -238,7 +238,7 @@ def _find(doc: Document, lex: Lexicon, registry: OutletRegistry) -> Findings:
     if not any(c.role in ("url", "outlet", "source", "credit", "dateline") for c in found.credits):
         found.credits += _dateline_outlet(doc.text, registry)
     if not any(c.role in _PUBLISHER_ROLES or c.rating.known for c in found.credits):
-        found.credits += _self_mentions(doc.text, lex, registry)
+        found.credits += _self_mentions(doc, lex, registry)
     return found
 
 
@@ -246,19 +246,19 @@ _PUBLISHER_ROLES = ("url", "outlet", "source", "credit", "dateline")
 _POSSESSIVE = re.compile(r"[’'](?:s|(?<=s[’']))$")  # "The Verge's", "MintPress News'"
 
 
-def _self_mentions(text: str, lex: Lexicon, registry: OutletRegistry) -> list[Credit]:
+def _self_mentions(doc: Document, lex: Lexicon, registry: OutletRegistry) -> list[Credit]:
     """The rated outlet the text names as itself most often: "IBTimes UK has contacted…", "covers climate for the
-    Miami Herald", "Subscribe today to OregonLive.com"; interviews given to it ("told The Verge") only if no such
-    phrase names one. Unrated names are ignored: "The company has contacted…" names no outlet."""
-    for phrases in (lex.self_references, lex.interview_credits):
+    Miami Herald", "Subscribe today to OregonLive.com", a masthead line under the byline; interviews given to it
+    ("told The Verge") and its staff's e-mail addresses only if none of those names one. Unrated names are ignored:
+    "The company has contacted…" names no outlet."""
+    for tier in (_strong_mentions, _weak_mentions):
         counts: Counter[str] = Counter()
         first: dict[str, Credit] = {}
-        for phrase in phrases:
-            for credit in _phrase_mentions(text, phrase, registry):
-                domain = credit.rating.domain or credit.name
-                counts[domain] += 1
-                if domain not in first or (credit.span or (0,))[0] < (first[domain].span or (0,))[0]:
-                    first[domain] = credit
+        for credit in tier(doc, lex, registry):
+            domain = credit.rating.domain or credit.name
+            counts[domain] += 1
+            if domain not in first or (credit.span or (0,))[0] < (first[domain].span or (0,))[0]:
+                first[domain] = credit
         if counts:
             best = max(counts, key=lambda d: (counts[d], -(first[d].span or (0,))[0]))
             return [first[best]]
@@ -280,6 +280,52 @@ _NOT_NAME_EDGE = frozenset(
 )
 
 
+def _strong_mentions(doc: Document, lex: Lexicon, registry: OutletRegistry) -> Iterator[Credit]:
+    yield from _masthead_under_byline(doc, registry)
+    for phrase in lex.self_references:
+        yield from _phrase_mentions(doc.text, phrase, registry)
+
+
+def _weak_mentions(doc: Document, lex: Lexicon, registry: OutletRegistry) -> Iterator[Credit]:
+    for phrase in lex.interview_credits:
+        yield from _phrase_mentions(doc.text, phrase, registry)
+    yield from _mail_domains(doc.text, registry)
+
+
+_MAIL = re.compile(r"[\w.+-]+@(?P<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+
+
+def _mail_domains(text: str, registry: OutletRegistry) -> Iterator[Credit]:
+    """"Tyler Brandt can be reached at tylerb@spokesman.com": a rated news domain in an e-mail address."""
+    if "@" not in text:
+        return
+    for m in _MAIL.finditer(text):
+        domain = m.group("domain").rstrip(".").lower()
+        rating = registry.lookup_domain(domain)
+        if rating.known:
+            yield Credit("mention", domain, rating, m.span("domain"))
+
+
+def _masthead_under_byline(doc: Document, registry: OutletRegistry) -> Iterator[Credit]:
+    """"By Tyler Brandt" then "The Spokesman-Review": the line after the byline is only the outlet's name."""
+    span = doc.meta.spans.get("byline")
+    if not doc.meta.clues.get("byline") or span is None:
+        return
+    text = doc.text
+    start = span[1]
+    while start < len(text) and text[start] in " \t\r\n":
+        start += 1
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    line = text[start:end].strip()
+    # One plain word there is more often a job title ("Reporter") than a masthead.
+    several = " " in line or "." in line or _CAMEL.search(line) is not None
+    if 2 < len(line) <= 40 and several and not any(ch.isdigit() for ch in line) and _NAME_AHEAD.fullmatch(line):
+        rating = registry.lookup_name(line)
+        if rating.known:
+            yield Credit("mention", line, rating, (start, start + len(line)))
+
+
 def _phrase_mentions(text: str, phrase: NamePhrase, registry: OutletRegistry) -> Iterator[Credit]:
     if phrase.before is not None:
         anchored = _at_line_start(phrase.before)  # "(?m)^By …": tried at line starts only
@@ -294,6 +340,10 @@ def _phrase_mentions(text: str, phrase: NamePhrase, registry: OutletRegistry) ->
             while len(words) > 1 and _POSSESSIVE.sub("", words[-1].group()) in _NOT_NAME_EDGE:
                 words.pop()
                 candidates.append((ahead.start(), words[-1].end()))
+            # A possessive ends a name: "The Spokesman-Review's Northwest Passages series".
+            owner = next((w for w in words[:-1] if _POSSESSIVE.search(w.group())), None)
+            if owner is not None:
+                candidates.append((ahead.start(), owner.end()))
             credit = _first_rated(text, candidates, phrase.after, registry)
             if credit is not None:
                 yield credit
