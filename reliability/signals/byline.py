@@ -205,14 +205,14 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     lex = ctx.resource(f"{NAME}.lexicon", lambda: Lexicon.from_config(ctx.config))
     registry = ctx.resource("outlets.registry", lambda: OutletRegistry.from_config(ctx.config))
     found = _find(doc, lex, registry)
-    parts = [
+    maybe = [
         _author_part(doc, found, lex),
         _outlet_part(doc, found, lex),
         _agency_part(doc, found, lex),
         _conflict_part(doc, found, lex),
         _off_beat_part(doc, found, lex),
     ]
-    parts = [p for p in parts if p is not None]
+    parts = [p for p in maybe if p is not None]
     value = 1.0 - math.prod(1.0 - min(1.0, max(0.0, p.penalty)) for p in parts)
     return Signal(
         NAME,
