@@ -57,7 +57,7 @@ class Lexicon:
     credit_gates: tuple[LiteralGate | None, ...] = ()
     media_groups: tuple[str, ...] = ()  # lowercased owners of many outlets ("nexstar media")
     # Phrases in which an outlet names itself ("IBTimes UK has contacted…"); interviews given to it ("told The
-    # Verge") count only when those name none. Each with its literal gate.
+    # Verge") count only when those name none.
     self_references: tuple[NamePhrase, ...] = ()
     interview_credits: tuple[NamePhrase, ...] = ()
 
@@ -235,7 +235,7 @@ def _find(doc: Document, lex: Lexicon, registry: OutletRegistry) -> Findings:
         # A wire dateline, "KYIV (Reuters) -", names the outlet the story comes from.
         found.credits += [Credit("dateline", a.name, a.rating, a.span) for a in found.agencies if a.dateline][:1]
         found.agencies = [a for a in found.agencies if not a.dateline]
-    if not any(c.role in ("url", "outlet", "source", "credit", "dateline") for c in found.credits):
+    if not any(c.role in _PUBLISHER_ROLES for c in found.credits):
         found.credits += _dateline_outlet(doc.text, registry)
     if not any(c.role in _PUBLISHER_ROLES or c.rating.known for c in found.credits):
         found.credits += _self_mentions(doc, lex, registry)
