@@ -499,6 +499,9 @@ def _summary(flagged: int, sentences: int, value: float, whole: WholeText) -> st
         return reads[0].upper() + reads[1:]
     if value >= 0.05:
         return "Wording a little unusual in places, but no garbled sentence"
+    if value > 0:  # about a point, from the whole-text models: "clean copy" would contradict the point it costs
+        what = "word pairs" if whole.p_wording >= whole.p_order else "word order"
+        return f"Nearly clean copy: no garbled sentence, {what} a shade less usual than clean copy's"
     return "Clean copy: no garbled sentences"
 
 
