@@ -17,6 +17,7 @@ import re
 import sys
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -181,11 +182,25 @@ class HasherTable:
         return len(self._row)
 
     def __call__(self, words: Sequence[str]) -> np.ndarray:
-        missing = _new_words(self._row, words, self.max_entries)
-        if missing:
-            self._add(missing)
-        rows = np.fromiter(map(self._row.__getitem__, words), dtype=np.intp, count=len(words))
+        # One lookup per word (-1 for a word not seen yet) instead of a set difference and a second lookup of every
+        # word: the row table is large, and each lookup is mostly waiting for memory.
+        rows = np.fromiter(map(self._row.get, words, repeat(-1)), dtype=np.intp, count=len(words))
+        unseen = np.flatnonzero(rows < 0)
+        if len(unseen):
+            self._fill(words, rows, unseen.tolist())
         return self._values[:, rows]
+
+    def _fill(self, words: Sequence[str], rows: np.ndarray, unseen: list[int]) -> None:
+        """Add the words at ``unseen`` and write their rows; past ``max_entries`` the table starts again empty (as
+        :func:`_new_words`) and every row is written anew."""
+        row = self._row
+        missing = {words[i] for i in unseen}
+        if len(row) + len(missing) > self.max_entries:
+            row.clear()
+            missing = set(words)
+            unseen = list(range(len(words)))
+        self._add(missing)
+        rows[unseen] = [row[words[i]] for i in unseen]
 
     def _add(self, words: set[str]) -> None:
         start = len(self._row)
