@@ -102,7 +102,7 @@ def last_call(fn: Callable[..., T]) -> Callable[..., T]:
 
 def word_count(text: str) -> int:
     """Words as the phrase table splits them: the split is shared with other signals, so counting is free."""
-    return len(folded_tokens(text).parts) // 2
+    return len(folded_tokens(text).words)
 
 
 def phrase_regex(phrase: str) -> str:
@@ -315,7 +315,7 @@ def _words_of_tokens(tokens: Tokens) -> tuple[list[str], list[int]]:
     """The words and their offsets, read off the phrase table's split of the same text (shared, so the text is
     split once). There a word is a run of a-z in the lowered text with "’" as "'", the same runs as ours, except
     that "don't" or "Kyiv's" is one token: those few are cut at their apostrophe."""
-    words = tokens.parts[1::2]
+    words = tokens.words
     starts = tokens.bounds[0:-1:2].tolist()
     if "'" not in tokens.folded:
         return words, starts
