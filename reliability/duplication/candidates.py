@@ -35,7 +35,7 @@ from wordfreq import top_n_list, zipf_frequency
 
 from .minhash import (
     CachedHasher, SignatureScheme, TokenHasher, combine, grouped_signatures, pairs_in_runs, signatures, sorted_runs,
-    tokens,
+    sorted_unique, tokens,
 )
 from .params import DuplicationParams
 
@@ -284,7 +284,7 @@ def hashes_of_word_values(
     hashes = DocumentHashes(combine(token_hashes, scheme.shingle_size), stem_pairs(content_hashes))
     if rare_hashes is None:
         return hashes
-    rare = np.unique(rare_hashes)
+    rare = sorted_unique(rare_hashes)
     return replace(hashes, rare_terms=rare[rare != 0])
 
 
@@ -421,7 +421,7 @@ def _band_row_pairs(keys: np.ndarray, owners: np.ndarray, max_bucket: int) -> li
     del packed
     starts, sizes = sorted_runs(k)
     out = []
-    for size in np.unique(sizes[sizes >= 2]).tolist():
+    for size in sorted_unique(sizes[sizes >= 2]).tolist():
         group_starts = starts[sizes == size]
         if size > max_bucket:
             group_starts = np.array([g for g in group_starts.tolist()
@@ -484,7 +484,7 @@ def story_pairs(rare_terms: Sequence[np.ndarray], min_shared: int, min_containme
     terms, owners = terms[order], owners[order]
     starts, counts = sorted_runs(terms)
     encoded = []
-    for size in np.unique(counts[(counts >= 2) & (counts <= max_docs)]).tolist():
+    for size in sorted_unique(counts[(counts >= 2) & (counts <= max_docs)]).tolist():
         first, second = pairs_in_runs(starts[counts == size], size)
         a, b = owners[first], owners[second]
         encoded.append(np.minimum(a, b) * n + np.maximum(a, b))  # owners within a term are distinct documents

@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from ..model import Repetition
-from .minhash import TOKEN, TokenHasher, combine, pairs_in_runs, sorted_runs
+from .minhash import TOKEN, TokenHasher, combine, pairs_in_runs, sorted_runs, sorted_unique
 
 # A segment ends at a line break or after sentence punctuation followed by a space: a match is the punctuation
 # mark with what follows it, or a bare line break, and the segment ends after the mark or before the break.
@@ -160,7 +160,7 @@ def _cross_segment_pairs(h: np.ndarray, seg: np.ndarray, pos: np.ndarray) -> np.
     h, seg, pos = h[order], seg[order], pos[order]
     starts, sizes = sorted_runs(h)
     rows = []
-    for size in np.unique(sizes[(sizes >= 2) & (sizes <= _MAX_COPIES)]).tolist():
+    for size in sorted_unique(sizes[(sizes >= 2) & (sizes <= _MAX_COPIES)]).tolist():
         a, b = pairs_in_runs(starts[sizes == size], size)
         rows.append(np.stack((seg[a], seg[b], pos[a], pos[b]), axis=1))
     if not rows:

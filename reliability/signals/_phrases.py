@@ -18,13 +18,14 @@ from pathlib import Path
 import numpy as np
 
 TABLE_PATH = Path(__file__).resolve().parent.parent / "data" / "phrase_table.npz"
-# Same tokenisation as the build script: lowercase words, straight apostrophes.
-# Splitting on the words gives gap, word, gap, word, ..., trailing text: the pieces tile the text, so offsets
-# are cumulative lengths (no per-match Python work). The gap tells whether two words form a phrase.
+# Same tokenisation as the build script: lowercase words, straight apostrophes. Splitting on the words gives gap,
+# word, gap, word, ..., trailing text: the pieces tile the text (folded_tokens finds the same words with numpy).
+# The gap tells whether two words form a phrase.
 WORD_SPLIT = re.compile(r"([a-z]+(?:'[a-z]+)?)")
 _DIGIT_LETTER = re.compile(r"\d[a-z]")
 # Only a space or a hyphen joins two words into a phrase; a comma, full stop or line break breaks it.
 _JOINS = frozenset({" ", "-"})
+_SPACE, _HYPHEN = ord(" "), ord("-")
 
 
 def _fold(text: str) -> str:
@@ -41,16 +42,53 @@ class Tokens:
     """A text split on its words as the phrase table reads them (``WORD_SPLIT`` over :func:`_fold`)."""
 
     folded: str  # the text lowercased, with "’" as "'" (same length: see _fold)
-    parts: list[str]  # gap, word, gap, word, ..., trailing text
-    bounds: np.ndarray  # running lengths of the parts: word i starts at bounds[2i] and ends at bounds[2i + 1]
+    words: list[str]  # the words, in text order
+    codes: np.ndarray  # the code of each character of ``folded`` (uint8 when it is ASCII, else uint32)
+    # Offsets as running lengths of gap, word, gap, word, ..., trailing text: word i starts at bounds[2i] and ends at
+    # bounds[2i + 1]; the last is the length of the text.
+    bounds: np.ndarray
 
 
 @lru_cache(maxsize=64)
 def folded_tokens(text: str) -> Tokens:
-    """Shared per text: garbled_text scores these words and the word index of :mod:`._text` is read off them."""
+    """Shared per text: garbled_text scores these words and the word index of :mod:`._text` is read off them.
+
+    The words are ``WORD_SPLIT``'s, found with numpy on the characters: a run of a-z, with an apostrophe inside when
+    letters stand on both sides, only one per word ("rock'n" "roll" of "rock'n'roll", as the pattern reads it). The
+    word strings come from one C-level split of the text with every other character blanked; ``re.split`` made a
+    string of every gap as well, and the offsets took a ``len`` per piece.
+    """
     folded = _fold(text)
-    parts = WORD_SPLIT.split(folded)
-    return Tokens(folded, parts, np.cumsum(np.fromiter(map(len, parts), int, len(parts))))
+    if folded.isascii():
+        codes = np.frombuffer(folded.encode("ascii"), dtype=np.uint8)
+    else:
+        codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    n = len(codes)
+    letter = (codes >= 97) & (codes <= 122)  # a-z; every other character, ASCII or not, is outside words
+    word = letter
+    apostrophes = np.flatnonzero(codes == 39)
+    if len(apostrophes):
+        inside = apostrophes[(apostrophes > 0) & (apostrophes < n - 1)]
+        joins = inside[letter[inside - 1] & letter[inside + 1]]
+        if len(joins) > 1:
+            # Two joining apostrophes with only letters between them ("a'b'c'd"): the pattern takes "a'b", then the
+            # next apostrophe is a gap and "c'd" a word; along such a chain every other apostrophe joins.
+            not_letters = np.concatenate(([0], np.cumsum(~letter)))
+            chained = not_letters[joins[1:]] == not_letters[joins[:-1] + 1]
+            if chained.any():
+                k = np.arange(len(joins))
+                chain_start = np.maximum.accumulate(np.where(np.concatenate(([True], ~chained)), k, 0))
+                joins = joins[(k - chain_start) % 2 == 0]
+        if len(joins):
+            word = letter.copy()
+            word[joins] = True
+    edges = np.flatnonzero(np.diff(word, prepend=False, append=False))  # start, end, start, end, ...
+    bounds = np.empty(len(edges) + 1, dtype=np.int64)
+    bounds[:-1] = edges
+    bounds[-1] = n
+    blanked = np.where(word, codes, np.asarray(32, dtype=codes.dtype)).tobytes()
+    words = (blanked.decode("ascii") if codes.dtype == np.uint8 else blanked.decode("utf-32-le")).split()
+    return Tokens(folded, words, codes, bounds)
 
 
 @dataclass(frozen=True)
@@ -90,8 +128,7 @@ class PhraseTable:
 
     def score(self, text: str) -> PairScores:
         tokens = folded_tokens(text)
-        parts, bounds = tokens.parts, tokens.bounds
-        gaps, words = parts[0:-1:2], parts[1::2]
+        words, bounds = tokens.words, tokens.bounds
         if len(words) < 2:
             empty = np.zeros(0)
             return PairScores(empty.astype(int), empty.astype(int), empty, empty)
@@ -99,12 +136,10 @@ class PhraseTable:
         word_lengths = ends - starts
         index = self.index_
         id_arr = np.fromiter(map(index.get, words, repeat(-1)), np.int64, len(words))
-        joined = np.fromiter(map(_JOINS.__contains__, gaps[1:]), bool, len(gaps) - 1)
+        joined, glued = _joins_and_glued(tokens, starts, ends)
         a, b = id_arr[:-1], id_arr[1:]
         keep = (a >= 0) & (b >= 0) & joined
-        # A word glued to a number is a suffix or a unit ("27th over", "5km south"), not the start of a phrase.
-        glued = [m.end() - 1 for m in _DIGIT_LETTER.finditer(tokens.folded)]
-        if glued:
+        if len(glued):
             at = np.searchsorted(starts, glued)
             at = at[(at < len(words) - 1) & (starts[np.minimum(at, len(words) - 1)] == glued)]
             keep[at] = False
@@ -122,12 +157,35 @@ class PhraseTable:
         missing = np.flatnonzero(id_arr < 0)
         unknown = tuple(zip(starts[missing].tolist(), ends[missing].tolist()))
         min_log_p = np.minimum(self.log_p_[a], self.log_p_[b])
-        repeats = _repeats(gaps, words, id_arr, word_lengths, starts, ends)
+        repeats = _repeats(tokens.folded, words, id_arr, word_lengths, starts, ends)
         return PairScores(first_start, second_end, log_p - self.log_p_[b], min_log_p, unknown, repeats)
 
 
+# Character classes of an ASCII folded text, for _joins_and_glued.
+_DIGIT_BYTE = np.zeros(256, dtype=bool)
+_DIGIT_BYTE[ord("0") : ord("9") + 1] = True
+_AZ_BYTE = np.zeros(256, dtype=bool)
+_AZ_BYTE[ord("a") : ord("z") + 1] = True
+
+
+def _joins_and_glued(tokens: Tokens, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each pair of neighbouring words is joined into a phrase (the gap between them is one of ``_JOINS``:
+    one space or one hyphen), and the offsets of words glued to a number: a letter right after a digit ("27th over",
+    "5km south"), which is a suffix or a unit, not the start of a phrase. Read from the character codes with numpy:
+    the same answers as testing every gap in Python and scanning the text with ``\\d[a-z]``, which tries the pattern
+    at every character (still done for a text beyond ASCII, where \\d takes other digits too)."""
+    codes = tokens.codes
+    gap_at = ends[:-1]  # a gap follows every word but the last, inside the text
+    after = codes[gap_at]
+    joined = (starts[1:] - gap_at == 1) & ((after == _SPACE) | (after == _HYPHEN))  # a gap of one of _JOINS
+    if codes.dtype != np.uint8:
+        return joined, np.array([m.end() - 1 for m in _DIGIT_LETTER.finditer(tokens.folded)], dtype=np.int64)
+    glued = np.flatnonzero(_DIGIT_BYTE[codes[:-1]] & _AZ_BYTE[codes[1:]]) + 1
+    return joined, glued
+
+
 def _repeats(
-    gaps: list[str], words: list[str], ids: np.ndarray, lengths: np.ndarray, starts: np.ndarray, ends: np.ndarray
+    folded: str, words: list[str], ids: np.ndarray, lengths: np.ndarray, starts: np.ndarray, ends: np.ndarray
 ) -> tuple[tuple[int, int, str, str], ...]:
     # Known words repeat when their ids do; unknown ones (id -1) are compared as strings, only where two of
     # the same length follow each other (rare), which keeps the per-word Python work off the common path.
@@ -136,9 +194,9 @@ def _repeats(
     unknown = [i for i in maybe.tolist() if words[i] == words[i + 1]]
     same = sorted(np.flatnonzero(known).tolist() + unknown)
     out = []
-    for i in same:
-        after = gaps[i + 2] if i + 2 < len(gaps) else ""
-        out.append((int(starts[i]), int(ends[i + 1]), gaps[i + 1], after))
+    for i in same:  # the gap between the two words, and the one after the repeat (none after the last word)
+        after = folded[ends[i + 1] : starts[i + 2]] if i + 2 < len(words) else ""
+        out.append((int(starts[i]), int(ends[i + 1]), folded[ends[i] : starts[i + 1]], after))
     return tuple(out)
 
 

@@ -17,6 +17,8 @@ from functools import lru_cache, wraps
 from itertools import accumulate, chain, compress
 from typing import AbstractSet, Any, Callable, Iterable, KeysView, Mapping, Sequence, TypeVar
 
+import numpy as np
+
 from ._phrases import Tokens, folded_tokens
 
 T = TypeVar("T")
@@ -102,7 +104,7 @@ def last_call(fn: Callable[..., T]) -> Callable[..., T]:
 
 def word_count(text: str) -> int:
     """Words as the phrase table splits them: the split is shared with other signals, so counting is free."""
-    return len(folded_tokens(text).parts) // 2
+    return len(folded_tokens(text).words)
 
 
 def phrase_regex(phrase: str) -> str:
@@ -285,9 +287,11 @@ class WordIndex:
             parts = _WORD_SPLIT.split(text)
             self._words = [w.lower() for w in parts[1::2]]
             self.offsets: list[int] = list(accumulate(map(len, parts)))[0:-1:2]
+            self.capitalised: list[int] = list(compress(self.offsets, map(str.isupper, map(text.__getitem__, self.offsets))))
         else:
-            self._words, self.offsets = _words_of_tokens(folded_tokens(text))
-        self.capitalised: list[int] = list(compress(self.offsets, map(str.isupper, map(text.__getitem__, self.offsets))))
+            tokens = folded_tokens(text)
+            self._words, self.offsets = _words_of_tokens(tokens)
+            self.capitalised = _capitalised(text, tokens)
         self._version = _asked_version
         self._starts: dict[str, list[int]] = {}
         for word, offset in compress(zip(self._words, self.offsets), map(_ASKED.__contains__, self._words)):
@@ -315,7 +319,7 @@ def _words_of_tokens(tokens: Tokens) -> tuple[list[str], list[int]]:
     """The words and their offsets, read off the phrase table's split of the same text (shared, so the text is
     split once). There a word is a run of a-z in the lowered text with "’" as "'", the same runs as ours, except
     that "don't" or "Kyiv's" is one token: those few are cut at their apostrophe."""
-    words = tokens.parts[1::2]
+    words = tokens.words
     starts = tokens.bounds[0:-1:2].tolist()
     if "'" not in tokens.folded:
         return words, starts
@@ -339,6 +343,25 @@ def _words_of_tokens(tokens: Tokens) -> tuple[list[str], list[int]]:
     out_words += words[done:]
     out_starts += starts[done:]
     return out_words, out_starts
+
+
+def _capitalised(text: str, tokens: Tokens) -> list[int]:
+    """Offsets of the words of :func:`_words_of_tokens` that start with a capital, read with numpy. A word starts with
+    a letter that folds to one of a-z; such a letter is uppercase exactly when folding changed it (true of every
+    character, by a scan of all of Unicode), so the text's codes are compared with the folded ones there."""
+    folded = tokens.codes
+    starts = tokens.bounds[0:-1:2]
+    apostrophes = np.flatnonzero(folded == 39)
+    if len(apostrophes) and len(starts):  # a word holding one ("kyiv's") is cut there: its second part starts after it
+        word = np.searchsorted(tokens.bounds[1::2], apostrophes, side="right")  # the first word ending after it
+        ends_after = word < len(starts)
+        inside = apostrophes[ends_after][starts[word[ends_after]] < apostrophes[ends_after]]
+        starts = np.sort(np.concatenate((starts, inside + 1)))  # never a word start already: no duplicates
+    if text.isascii():
+        original = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    else:
+        original = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return starts[original[starts] != folded[starts]].tolist()
 
 
 @lru_cache(maxsize=64)

@@ -421,8 +421,8 @@ def _least_usual_pairs(
     """The three word pairs with the lowest PMI, with their PMI, pairs of common words where there are enough
     ("pressing assembly"): a pair with a rare word may be unusual only because the table is small. A pair whose
     second word opens a compound ("a no" of "a no-fly zone") is not what a reader sees, and is passed over."""
-    hyphens = np.fromiter((m.start() for m in _HYPHEN.finditer(text)), dtype=np.int64)  # few in any text
-    whole_words = ~np.isin(scores.second_end[usable], hyphens)
+    hyphens = np.fromiter((m.start() for m in _HYPHEN.finditer(text)), dtype=np.int64)  # few in any text, sorted
+    whole_words = ~_is_in_sorted(scores.second_end[usable], hyphens)
     candidates = usable[whole_words] if whole_words.any() else usable
     common = candidates[scores.min_log_p[candidates] > params["min_word_log_p"]]
     shown = common if len(common) >= 3 else candidates
@@ -432,6 +432,16 @@ def _least_usual_pairs(
     rare, near = lowest[scores.pmi[lowest] < -math.log(2)], lowest[scores.pmi[lowest] < 0]
     picked = rare if len(rare) else near if len(near) else lowest[:1]
     return [(int(scores.first_start[j]), int(scores.second_end[j]), float(scores.pmi[j])) for j in picked]
+
+
+def _is_in_sorted(values: np.ndarray, sorted_items: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_items)`` for items already sorted: one binary search each, a third of np.isin's time
+    on these small arrays (np.isin sorts and merges both)."""
+    if not len(sorted_items):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_items, values)
+    at[at == len(sorted_items)] = 0  # past the last item: compared with the first, which is smaller, so not equal
+    return sorted_items[at] == values
 
 
 def _rarity(pmi: float) -> str:
