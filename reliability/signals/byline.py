@@ -40,6 +40,9 @@ _DASH_DATELINE_BEFORE = re.compile(r"^[ \t]*[A-Z][A-Z'’. -]{2,40},[^\n]{0,30}[
 _GENERIC = {"the", "news", "media", "group", "ltd", "limited", "inc", "llc", "corp", "co", "plc", "gmbh", "company",
             "network", "all", "rights", "reserved", "com", "www", "online", "digital", "publishing", "holdings"}
 DATELINE_CHARS = 300
+# Credits that say who published an article; copyright and "Written for" lines, and the article naming itself, are
+# the fallbacks when none does.
+_PUBLISHER_ROLES = ("url", "outlet", "source", "credit", "dateline")
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,6 @@ def _find(doc: Document, lex: Lexicon, registry: OutletRegistry) -> Findings:
     return found
 
 
-_PUBLISHER_ROLES = ("url", "outlet", "source", "credit", "dateline")
 _POSSESSIVE = re.compile(r"[’'](?:s|(?<=s[’']))$")  # "The Verge's", "MintPress News'"
 
 
@@ -635,7 +637,7 @@ def _agency_part(doc: Document, found: Findings, lex: Lexicon) -> Part | None:
 
 
 def _reliable_publisher(found: Findings) -> bool:
-    publishers = [c for c in found.credits if c.role in ("url", "outlet", "source", "credit", "dateline")]
+    publishers = [c for c in found.credits if c.role in _PUBLISHER_ROLES]
     return bool(publishers) and all(c.rating.label == 1 for c in publishers)
 
 
@@ -737,7 +739,7 @@ def _summary(found: Findings, parts: Sequence[Part]) -> str:
 
 
 def _details(found: Findings, parts: Sequence[Part]) -> dict[str, Any]:
-    outlet = next((c for c in found.credits if c.role in ("url", "outlet", "source", "credit", "dateline")), None)
+    outlet = next((c for c in found.credits if c.role in _PUBLISHER_ROLES), None)
     outlet = outlet or next(iter(found.credits), None)
     off_beat = next((p.phrase for p in parts if p.name == "off_beat"), None)
     return {
