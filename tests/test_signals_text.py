@@ -209,3 +209,23 @@ def test_word_index_read_off_the_phrase_tokens_equals_a_direct_split(parts: list
     pieces = re.split(r"([A-Za-z]+)", text.lower())
     expected = (pieces[1::2], list(accumulate(map(len, pieces)))[0:-1:2])
     assert _words_of_tokens(folded_tokens(text)) == expected, text
+
+
+_TOKEN_TEXT = st.lists(
+    st.one_of(st.sampled_from(list("abcXYZ'’ -.,\n5éÉİıſ’")), st.sampled_from(["rock'n'roll", "a'b'c'd", "Kyiv's", "27th", "don't"])),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TOKEN_TEXT)
+def test_the_numpy_word_split_finds_the_phrase_tables_words(text: str) -> None:
+    """folded_tokens finds words with numpy on character codes; they must be WORD_SPLIT's (the build script's
+    tokenisation) words, at the same offsets, or the phrase table would be read with other words than it was built on."""
+    from reliability.signals._phrases import WORD_SPLIT, _fold, folded_tokens
+
+    tokens = folded_tokens(text)
+    folded = _fold(text)
+    expected = [(m.group(), m.start(), m.end()) for m in WORD_SPLIT.finditer(folded)]
+    got = [(w, int(tokens.bounds[2 * i]), int(tokens.bounds[2 * i + 1])) for i, w in enumerate(tokens.words)]
+    assert got == expected

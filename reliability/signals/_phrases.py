@@ -24,7 +24,6 @@ TABLE_PATH = Path(__file__).resolve().parent.parent / "data" / "phrase_table.npz
 WORD_SPLIT = re.compile(r"([a-z]+(?:'[a-z]+)?)")
 _DIGIT_LETTER = re.compile(r"\d[a-z]")
 # Only a space or a hyphen joins two words into a phrase; a comma, full stop or line break breaks it.
-_JOINS = frozenset({" ", "-"})
 _SPACE, _HYPHEN = ord(" "), ord("-")
 
 
@@ -169,15 +168,15 @@ _AZ_BYTE[ord("a") : ord("z") + 1] = True
 
 
 def _joins_and_glued(tokens: Tokens, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each pair of neighbouring words is joined into a phrase (the gap between them is one of ``_JOINS``:
-    one space or one hyphen), and the offsets of words glued to a number: a letter right after a digit ("27th over",
+    """Whether each pair of neighbouring words is joined into a phrase (the gap between them is one space or one
+    hyphen), and the offsets of words glued to a number: a letter right after a digit ("27th over",
     "5km south"), which is a suffix or a unit, not the start of a phrase. Read from the character codes with numpy:
     the same answers as testing every gap in Python and scanning the text with ``\\d[a-z]``, which tries the pattern
     at every character (still done for a text beyond ASCII, where \\d takes other digits too)."""
     codes = tokens.codes
     gap_at = ends[:-1]  # a gap follows every word but the last, inside the text
     after = codes[gap_at]
-    joined = (starts[1:] - gap_at == 1) & ((after == _SPACE) | (after == _HYPHEN))  # a gap of one of _JOINS
+    joined = (starts[1:] - gap_at == 1) & ((after == _SPACE) | (after == _HYPHEN))
     if codes.dtype != np.uint8:
         return joined, np.array([m.end() - 1 for m in _DIGIT_LETTER.finditer(tokens.folded)], dtype=np.int64)
     glued = np.flatnonzero(_DIGIT_BYTE[codes[:-1]] & _AZ_BYTE[codes[1:]]) + 1
