@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from datasketch import MinHash, MinHashLSH
 
 from reliability.config import load_config
@@ -126,3 +128,12 @@ def test_hasher_table_gives_each_hashers_own_values_also_after_it_starts_again()
         assert values.shape == (2, len(words)) and values.dtype == np.uint64
         assert np.array_equal(values[0], token(words)) and np.array_equal(values[1], content(words))
     assert len(table) <= 12
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(list("aZ9_ -.,'’—\n\u00a0éßİΣ")), st.sampled_from(["ﬁnance", "Straße", "٣"])), max_size=40).map("".join))
+def test_tokens_fast_path_finds_the_regexs_words(text: str) -> None:
+    """tokens() splits an ASCII text in C instead of running TOKEN; the words must be TOKEN's over the folded text."""
+    from reliability.duplication.minhash import TOKEN, tokens
+
+    assert tokens(text) == TOKEN.findall(text.casefold())
