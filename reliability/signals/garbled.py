@@ -34,6 +34,8 @@ from ..model import Document, Evidence, Signal
 from . import SignalContext
 from ._phrases import PairScores, PhraseTable, default_table
 from ._style import Classifier, StyleModel, StyleScores, default_model
+from ._swaps import Swap, SwapScores, default_thesaurus, load_model
+from ._swaps import score as swap_score
 from ._style import score as style_score
 from ._text import Scanner, alternation, clamp01, compile_phrases, index_of, line_spans, paragraph_spans, sentence_spans, strings
 
@@ -54,6 +56,7 @@ _DEFAULTS: Mapping[str, float] = {
     "wording_intercept": 0.0, "wording_pmi": 0.0, "order_intercept": 0.0, "order_log_odds": 0.0,
     "machine_base_rate": 0.1, "machine_floor": 0.1, "machine_min_added": 0.03,
     "machine_weight": 2.0, "nonword_weight": 1.0,
+    "swap_check": 1.0, "swaps_intercept": 0.0, "swaps_margin": 0.0, "swaps_min_words": 20, "swap_min_margin": 3.0,
 }
 
 
@@ -68,6 +71,7 @@ class Rules:
     ends_country: re.Pattern[str]
     starts_title: re.Pattern[str]
     ends_dangling: re.Pattern[str]
+    swap_skip: frozenset[str]
 
 
 def build_rules(lexicon: Mapping[str, object]) -> Rules:
@@ -87,6 +91,7 @@ def build_rules(lexicon: Mapping[str, object]) -> Rules:
         ends_country=re.compile(r"\s[a-z][\w-]*\s+" + alternation(strings(lexicon, "country_abbreviations")) + r"$"),
         starts_title=re.compile(alternation(strings(lexicon, "continuation_titles")) + r"(?![\w-])"),
         ends_dangling=re.compile(r"\s" + alternation(strings(lexicon, "dangling_words")) + r"$", re.IGNORECASE),
+        swap_skip=frozenset(w.lower() for w in strings(lexicon, "swap_skip")),
     )
 
 
@@ -103,6 +108,8 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     classifier = ctx.resource(f"{NAME}.style_classes", lambda: Classifier(list(style.function_words)))
     known = ctx.resource(f"{NAME}.known_words", _known_words)
     params = {**_DEFAULTS, **ctx.config.section("signals", NAME)}
+    model = ctx.resource(f"{NAME}.language_model", load_model) if params["swap_check"] else None
+    thesaurus = ctx.resource(f"{NAME}.thesaurus", default_thesaurus) if model is not None else {}
     text = doc.text
     lines = line_spans(text)
     breaks = _run_on_breaks(text, lines, rules)
@@ -114,7 +121,8 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     defects = [*_broken_lines(text, breaks, wrapped), *_defects(text, lines, scores, rules)]
     nonwords = _nonwords(text, scores, nonword)
     oddness, unusual = _unusual_wording(text, sentences, scores, params)
-    whole = _whole_text(text, sentences, scores, style, classifier, params)
+    swaps = swap_score(text, sentences, thesaurus, model, rules.swap_skip) if model is not None else None
+    whole = _whole_text(text, sentences, scores, style, classifier, swaps, params)
     return _signal(text, sentences, defects, nonwords, unusual, oddness, params, whole)
 
 
@@ -164,6 +172,7 @@ def _signal(
         "garbled_sentences": flagged, "sentences": counted, "defects": len(defects), "unusual_wording": len(unusual),
         "mean_pmi": round(whole.mean_pmi, 3), "word_order": round(whole.word_order, 3),
         "p_spun_wording": round(whole.p_wording, 3), "p_machine_word_order": round(whole.p_order, 3),
+        "swap_margin": round(whole.swap_margin, 3), "p_thesaurus_swaps": round(whole.p_swaps, 3),
     }
     return Signal(NAME, round(value, 4), evidence, _summary(flagged, counted, value, whole), details)
 
@@ -368,15 +377,17 @@ class WholeText:
 
     mean_pmi: float  # shrunk mean PMI of its word pairs (:mod:`._phrases`): low when synonyms are spun in
     word_order: float  # log odds of machine-made word order (:mod:`._style`): high after a translation round trip
+    swap_margin: float  # mean thesaurus-swap margin of its content words (:mod:`._swaps`), nats; 0 when not checked
     p_wording: float  # P(machine-made) from the word pairs, at the configured base rate
     p_order: float  # P(machine-made) from the word order, at the configured base rate
-    added: float  # what the two add to the value: only their excess over the base rate counts
+    p_swaps: float  # P(spun or machine-made) from the thesaurus swaps, at the configured base rate
+    added: float  # what the three add to the value: only their excess over the base rate counts
     hits: tuple[Hit, ...]
 
 
 def _whole_text(
     text: str, sentences: list[tuple[int, int]], scores: PairScores, style: StyleModel, classifier: Classifier,
-    params: Mapping[str, float],
+    swaps: SwapScores | None, params: Mapping[str, float],
 ) -> WholeText:
     """Machine-made text, though perhaps no single sentence stands out: a spinner's synonyms spread over the whole
     text (a low mean word-pair PMI) or a translation round trip's grammar ("the Kremlin sent factory on the
@@ -395,6 +406,9 @@ def _whole_text(
     p_order = _probability(params["order_intercept"] + params["order_log_odds"] * order.log_odds, base)
     wording = _added(p_wording, params) if len(usable) >= params["text_min_pairs"] else 0.0
     ordering = _added(p_order, params) if len(order.ids) >= params["style_min_tokens"] else 0.0
+    swap_margin = swaps.mean_margin if swaps is not None else 0.0
+    p_swaps = _probability(params["swaps_intercept"] + params["swaps_margin"] * swap_margin, base)
+    swapping = _added(p_swaps, params) if swaps is not None and swaps.checked >= params["swaps_min_words"] else 0.0
     hits: list[Hit] = []
     if wording > 0:
         verdict = f"from its word pairs the text is {p_wording:.0%} likely spun or machine-made"
@@ -404,7 +418,28 @@ def _whole_text(
         note = (f"One of the text's most machine-like stretches of word order; from its word order the text is "
                 f"{p_order:.0%} likely machine-translated (clean copy: about {base:.0%})")
         hits += [(s, e, note) for s, e in _most_machine_like(text, sentences, order)]
-    return WholeText(mean_pmi, order.log_odds, p_wording, p_order, wording + ordering, tuple(sorted(hits)))
+    if swapping > 0 and swaps is not None:
+        verdict = (f"from its choice of words the text is {p_swaps:.0%} likely spun or machine-translated "
+                   f"(clean copy: about {base:.0%})")
+        hits += [(sw.start, sw.end, f"{_swap_note(text, sw)}; {verdict}") for sw in swaps.worst
+                 if sw.margin >= params["swap_min_margin"]]
+    return WholeText(mean_pmi, order.log_odds, swap_margin, p_wording, p_order, p_swaps,
+                     wording + ordering + swapping, tuple(sorted(hits)))
+
+
+def _swap_note(text: str, swap: Swap) -> str:
+    """“remnant” in “at the remnant of June”: the synonym “end” fits the context 13,000 times better."""
+    return (f"Reads like a thesaurus swap: the synonym “{swap.alternative}” fits this context about "
+            f"{_times(math.exp(min(swap.margin, 30.0)))} better than “{text[swap.start:swap.end]}” (allowing for how "
+            "common each word is)")
+
+
+def _times(times: float) -> str:
+    """A ratio in words, to two significant figures: "20 times", "13,000 times", "over a million times"."""
+    if times >= 1e6:
+        return "over a million times"
+    digits = max(0, len(str(int(times))) - 2)
+    return f"{round(times, -digits):,.0f} times"
 
 
 def _added(probability: float, params: Mapping[str, float]) -> float:
@@ -510,7 +545,7 @@ def _summary(flagged: int, sentences: int, value: float, whole: WholeText) -> st
     if value >= 0.05:
         return "Wording a little unusual in places, but no garbled sentence"
     if value > 0:  # about a point, from the whole-text models: "clean copy" would contradict the point it costs
-        what = "word pairs" if whole.p_wording >= whole.p_order else "word order"
+        what = _LEANS[_strongest(whole)[0]][1]
         return f"Nearly clean copy: no garbled sentence, {what} a shade less usual than clean copy's"
     return "Clean copy: no garbled sentences"
 
@@ -519,10 +554,23 @@ def _reads_machine_made(whole: WholeText) -> str:
     """Words for what the whole-text models add; nothing when they add little (a slight lean is not a finding)."""
     if whole.added < 0.1:
         return ""
-    spun = whole.p_wording >= whole.p_order
-    p = max(whole.p_wording, whole.p_order)
+    which, p = _strongest(whole)
+    reads, what = _LEANS[which]
     if p >= 0.5:
-        what = "the wording reads spun or machine-made" if spun else "the word order reads machine-translated"
-        return f"{what} throughout ({p:.0%} likely)"
-    what = "word pairs" if spun else "word order"
+        return f"{reads} throughout ({p:.0%} likely)"
     return f"{what} a little less usual than in clean copy ({p:.0%} likely machine-made)"
+
+
+# For each whole-text model: what a strong finding reads as, and what a slight lean is about.
+_LEANS = (
+    ("the wording reads spun or machine-made", "word pairs"),
+    ("the word order reads machine-translated", "word order"),
+    ("the choice of words reads spun (thesaurus swaps) or machine-translated", "choice of words"),
+)
+
+
+def _strongest(whole: WholeText) -> tuple[int, float]:
+    """Which whole-text model leans furthest towards machine-made (0 word pairs, 1 word order, 2 swaps), and its P."""
+    ps = (whole.p_wording, whole.p_order, whole.p_swaps if whole.swap_margin else 0.0)
+    which = max(range(3), key=lambda k: ps[k])
+    return which, ps[which]
