@@ -65,7 +65,7 @@ def test_whole_text_evidence_is_inside_the_text_and_names_what_it_weighs():
         assert whole, name
         for e in whole:
             assert text[e.start : e.end] == e.text and len(e.text) < 60  # a few words, not a whole paragraph
-            assert re.search(r"\d+% likely", e.note) and "clean copy: about 10%" in e.note
+            assert re.search(r"\d+% likely", e.note) and re.search(r"typical clean copy: \d+%", e.note)
 
 
 def test_a_short_text_is_not_judged_as_a_whole():
@@ -112,10 +112,10 @@ def test_chunked_classification_gives_the_ids_of_a_plain_token_scan():
 
 
 def test_a_slight_lean_adds_nothing_and_shows_no_evidence():
-    """Clean wire copy sits near the 10% base rate: below a point's worth, the whole-text models stay silent."""
+    """Clean wire copy reads as clean as typical clean copy: below a point's worth, the whole-text model stays silent."""
     text = (FIXTURES / "clean_wire_court_ruling.txt").read_text(encoding="utf-8")
     signal = garbled.compute(Document("t", text), CTX)
-    assert signal.details["p_spun_wording"] < 0.15 and signal.details["p_machine_word_order"] < 0.15
+    assert signal.details["p_machine_made"] < 0.05
     assert not any("likely" in e.note for e in signal.evidence)
     assert signal.summary == "Clean copy: no garbled sentences"
 
@@ -146,4 +146,6 @@ def test_word_pair_evidence_says_how_much_rarer_than_chance_each_pair_is():
                 unusual += path.name.startswith(("spun_", "mt_"))
         if any(n.startswith("Unusual word pair") for n in notes):
             assert not any("though near chance" in n for n in notes), path.name
-    assert unusual >= 6  # the spun and machine-translated fixtures have pairs far rarer than chance
+    # Word pairs are shown only where they lean the text towards machine-made; in the spun fixtures the choice of
+    # words leans further (tests/test_signals_swaps.py), so one machine-translated fixture carries these notes.
+    assert unusual >= 3

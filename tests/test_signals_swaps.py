@@ -63,7 +63,8 @@ def test_garbled_text_shows_the_swaps_as_evidence_and_reads_spun_copy_as_machine
     ctx = SignalContext(load_config())
     spun = garbled.compute(Document("s", SPUN), ctx)
     clean = garbled.compute(Document("c", CLEAN), ctx)
-    assert spun.details["p_thesaurus_swaps"] > 0.5 > clean.details["p_thesaurus_swaps"]
+    assert spun.details["p_machine_made"] > 0.5 > 0.1 > clean.details["p_machine_made"]
+    assert spun.details["lean_word_choice"] > max(spun.details["lean_word_pairs"], spun.details["lean_word_order"])
     notes = [e for e in spun.evidence if "thesaurus swap" in e.note]
     assert notes and all(SPUN[e.start : e.end] == e.text for e in notes)
     assert all("fits this context about" in e.note for e in notes)
@@ -73,7 +74,7 @@ def test_garbled_text_shows_the_swaps_as_evidence_and_reads_spun_copy_as_machine
 def test_the_check_can_be_switched_off_for_bulk_runs():
     ctx = SignalContext(load_config(overrides={"signals": {"garbled_text": {"swap_check": 0}}}))
     signal = garbled.compute(Document("s", SPUN), ctx)
-    assert signal.details["swap_margin"] == 0 and signal.details["p_thesaurus_swaps"] < 0.5
+    assert signal.details["swap_margin"] == 0 and signal.details["lean_word_choice"] == 0
     assert not [e for e in signal.evidence if "thesaurus swap" in e.note]
 
 
@@ -83,3 +84,16 @@ def test_numbers_and_punctuation_cut_the_context():
     result = swaps(text)
     assert result.checked >= 3  # runs without error on cut contexts
     assert all(0 <= s.start < s.end <= len(text) for s in result.worst)
+
+
+def test_most_spun_and_translated_fixtures_show_where_the_text_reads_machine_made():
+    from pathlib import Path
+
+    ctx = SignalContext(load_config())
+    folder = Path(__file__).parent / "fixtures" / "articles"
+    shown = 0
+    paths = sorted(folder.glob("spun_*.txt")) + sorted(folder.glob("mt_*.txt"))
+    for path in paths:
+        signal = garbled.compute(Document(path.stem, path.read_text(encoding="utf-8")), ctx)
+        shown += any("likely spun or machine-made" in e.note for e in signal.evidence)
+    assert len(paths) == 7 and shown >= 6

@@ -9,12 +9,13 @@ Two kinds of evidence, both pointing at spans of the text:
 - unusual wording, judged statistically: a sentence whose adjacent word pairs are, on average, pairs clean
   English avoids (mean pointwise mutual information under the bigram model of :mod:`._phrases`). Spinner
   synonyms ("pressing assembly" for "urgent meeting") and shuffled words drive it down;
-- machine-made text as a whole: the same PMI over the whole text (synonyms spread thinly over every sentence)
-  and the word-order model of :mod:`._style` (a translation round trip's grammar), each turned into
-  P(machine-made) by a one-feature logistic model fitted on PAN13 (``tools/fit_garbled_text.py``).
+- machine-made text as a whole: the same PMI over the whole text (synonyms spread thinly over every sentence),
+  the word-order model of :mod:`._style` (a translation round trip's grammar) and the thesaurus swaps of
+  :mod:`._swaps` (words a synonym would fit far better), turned into one P(machine-made) by a logistic model
+  fitted on labelled news (``tools/fit_garbled_text.py``).
 
 The value is the density of garbled sentences, reaching 1 at ``full_density`` (config ``[signals.garbled_text]``),
-plus up to ``machine_weight`` for each of the two probabilities as it rises above ``machine_base_rate``.
+plus up to ``machine_weight`` as that probability rises above ``machine_floor``.
 Conventions the rules check (doubles allowed, proper adjectives, abbreviations) are in
 ``config/lexicons/garbled_text.toml``.
 """
@@ -53,10 +54,11 @@ _DEFAULTS: Mapping[str, float] = {
     "full_density": 0.25, "min_pairs": 3, "pmi_threshold": 0.25, "pmi_scale": 0.25, "min_word_log_p": -8.0,
     "prior_pmi": 1.2, "prior_weight": 3.0, "min_oddness": 0.5, "min_nonword_letters": 4,
     "text_min_word_log_p": -12.0, "text_max_word_log_p": -6.9, "text_min_pairs": 20, "style_min_tokens": 40,
-    "wording_intercept": 0.0, "wording_pmi": 0.0, "order_intercept": 0.0, "order_log_odds": 0.0,
+    "joint_intercept": 0.0, "joint_pmi": 0.0, "joint_order": 0.0, "joint_swaps": 0.0,
+    "clean_pmi": 1.2, "clean_order": 0.0, "clean_swaps": 0.0, "min_lean": 0.5,
     "machine_base_rate": 0.1, "machine_floor": 0.1, "machine_min_added": 0.03,
     "machine_weight": 2.0, "nonword_weight": 1.0,
-    "swap_check": 1.0, "swaps_intercept": 0.0, "swaps_margin": 0.0, "swaps_min_words": 20, "swap_min_margin": 3.0,
+    "swap_check": 1.0, "swaps_min_words": 20, "swap_min_margin": 3.0,
 }
 
 
@@ -171,10 +173,13 @@ def _signal(
     details = {
         "garbled_sentences": flagged, "sentences": counted, "defects": len(defects), "unusual_wording": len(unusual),
         "mean_pmi": round(whole.mean_pmi, 3), "word_order": round(whole.word_order, 3),
-        "p_spun_wording": round(whole.p_wording, 3), "p_machine_word_order": round(whole.p_order, 3),
-        "swap_margin": round(whole.swap_margin, 3), "p_thesaurus_swaps": round(whole.p_swaps, 3),
+        "swap_margin": round(whole.swap_margin, 3), "p_machine_made": round(whole.p_machine, 3),
+        "lean_word_pairs": round(whole.leans[0], 3), "lean_word_order": round(whole.leans[1], 3),
+        "lean_word_choice": round(whole.leans[2], 3), "word_pairs_judged": whole.judged[0],
+        "word_order_tokens": whole.judged[1], "swap_words_checked": whole.judged[2],
     }
-    return Signal(NAME, round(value, 4), evidence, _summary(flagged, counted, value, whole), details)
+    summary = _summary(flagged, counted, value, whole, _typical(params))
+    return Signal(NAME, round(value, 4), evidence, summary, details)
 
 
 def _glued_quotes(text: str, lines: list[tuple[int, int]], quotes: list[int], rules: Rules) -> list[Hit]:
@@ -373,16 +378,24 @@ def _unusual_wording(
 
 @dataclass(frozen=True)
 class WholeText:
-    """How machine-made the text reads as a whole: two statistics, each turned into a probability."""
+    """How machine-made the text reads as a whole: three statistics in one logistic model."""
 
     mean_pmi: float  # shrunk mean PMI of its word pairs (:mod:`._phrases`): low when synonyms are spun in
     word_order: float  # log odds of machine-made word order (:mod:`._style`): high after a translation round trip
     swap_margin: float  # mean thesaurus-swap margin of its content words (:mod:`._swaps`), nats; 0 when not checked
-    p_wording: float  # P(machine-made) from the word pairs, at the configured base rate
-    p_order: float  # P(machine-made) from the word order, at the configured base rate
-    p_swaps: float  # P(spun or machine-made) from the thesaurus swaps, at the configured base rate
-    added: float  # what the three add to the value: only their excess over the base rate counts
+    judged: tuple[int, int, int]  # word pairs, word-order tokens and content words the three statistics rest on
+    leans: tuple[float, float, float]  # what each adds to the log odds (word pairs, word order, choice of words)
+    p_machine: float  # P(spun or machine-made) from the three, at the configured base rate
+    added: float  # what it adds to the value: only its excess over ``machine_floor`` counts
     hits: tuple[Hit, ...]
+
+
+# Each whole-text statistic: its config name, what a strong finding reads as, and what a slight lean is about.
+_STATISTICS = (
+    ("pmi", "the wording reads spun or machine-made", "word pairs"),
+    ("order", "the word order reads machine-translated", "word order"),
+    ("swaps", "the choice of words reads spun (thesaurus swaps) or machine-translated", "choice of words"),
+)
 
 
 def _whole_text(
@@ -390,41 +403,50 @@ def _whole_text(
     swaps: SwapScores | None, params: Mapping[str, float],
 ) -> WholeText:
     """Machine-made text, though perhaps no single sentence stands out: a spinner's synonyms spread over the whole
-    text (a low mean word-pair PMI) or a translation round trip's grammar ("the Kremlin sent factory on the
-    seabed": word order). Each statistic goes through a one-feature logistic model fitted on the PAN13 tuning fold
-    (``tools/fit_garbled_text.py``), its intercept moved from PAN's even odds to ``machine_base_rate``; what each
-    probability adds is :func:`_added`. The least usual word pairs, or the most machine-like stretches of word
-    order, are the evidence."""
+    text (a low mean word-pair PMI; words a synonym would fit better: the thesaurus swaps) or a translation round
+    trip's grammar ("the Kremlin sent factory on the seabed": word order). One logistic model over the three
+    statistics, each centred on clean copy's mean (``joint_*`` and ``clean_*``, fitted on labelled news by
+    ``tools/fit_garbled_text.py``), read at ``machine_base_rate``; a statistic resting on too little text is left at
+    clean copy's mean, so it adds nothing. What P adds to the value is :func:`_added`. The evidence comes from each
+    statistic that leans towards machine-made: the least usual word pairs, the most machine-like stretches of word
+    order, the likeliest swaps."""
     # Pairs of two very common words ("of the", "it was") say nothing about a spinner's synonyms and dilute the mean.
     rarer = scores.min_log_p
     usable = np.flatnonzero((rarer > params["text_min_word_log_p"]) & (rarer < params["text_max_word_log_p"]))
     prior = params["prior_weight"]
     mean_pmi = float((scores.pmi[usable].sum() + prior * params["prior_pmi"]) / (len(usable) + prior))
     order = style_score(text, sentences, style, classifier)
-    base = float(params["machine_base_rate"])
-    p_wording = _probability(params["wording_intercept"] + params["wording_pmi"] * mean_pmi, base)
-    p_order = _probability(params["order_intercept"] + params["order_log_odds"] * order.log_odds, base)
-    wording = _added(p_wording, params) if len(usable) >= params["text_min_pairs"] else 0.0
-    ordering = _added(p_order, params) if len(order.ids) >= params["style_min_tokens"] else 0.0
     swap_margin = swaps.mean_margin if swaps is not None else 0.0
-    p_swaps = _probability(params["swaps_intercept"] + params["swaps_margin"] * swap_margin, base)
-    swapping = _added(p_swaps, params) if swaps is not None and swaps.checked >= params["swaps_min_words"] else 0.0
+    judged = (len(usable), len(order.ids), swaps.checked if swaps is not None else 0)
+    values = (mean_pmi, order.log_odds, swap_margin)
+    enough = (judged[0] >= params["text_min_pairs"], judged[1] >= params["style_min_tokens"],
+              judged[2] >= params["swaps_min_words"])
+    leans = tuple(
+        float(params[f"joint_{name}"] * (value - params[f"clean_{name}"])) if ok else 0.0
+        for (name, _, _), value, ok in zip(_STATISTICS, values, enough)
+    )
+    base = float(params["machine_base_rate"])
+    p_machine = _probability(params["joint_intercept"] + sum(leans), base)
+    typical = _typical(params)
+    added = _added(p_machine, params)
     hits: list[Hit] = []
-    if wording > 0:
-        verdict = f"from its word pairs the text is {p_wording:.0%} likely spun or machine-made"
-        verdict += f" (clean copy: about {base:.0%})"
-        hits += [(s, e, f"{_rarity(pmi)}; {verdict}") for s, e, pmi in _least_usual_pairs(text, scores, usable, params)]
-    if ordering > 0:
-        note = (f"One of the text's most machine-like stretches of word order; from its word order the text is "
-                f"{p_order:.0%} likely machine-translated (clean copy: about {base:.0%})")
-        hits += [(s, e, note) for s, e in _most_machine_like(text, sentences, order)]
-    if swapping > 0 and swaps is not None:
-        verdict = (f"from its choice of words the text is {p_swaps:.0%} likely spun or machine-translated "
-                   f"(clean copy: about {base:.0%})")
-        hits += [(sw.start, sw.end, f"{_swap_note(text, sw)}; {verdict}") for sw in swaps.worst
-                 if sw.margin >= params["swap_min_margin"]]
-    return WholeText(mean_pmi, order.log_odds, swap_margin, p_wording, p_order, p_swaps,
-                     wording + ordering + swapping, tuple(sorted(hits)))
+    if added > 0 and p_machine >= 2 * typical:  # below that, it reads about as clean as clean copy
+        shown = [k for k in range(3) if leans[k] >= params["min_lean"]]
+
+        def verdict(k: int) -> str:
+            return (f"with its {_STATISTICS[k][2]}, the text reads {p_machine:.0%} likely spun or machine-made "
+                    f"(typical clean copy: {typical:.0%})")
+
+        if 0 in shown:
+            hits += [(s, e, f"{_rarity(pmi)}; {verdict(0)}") for s, e, pmi in _least_usual_pairs(text, scores, usable, params)]
+        if 1 in shown:
+            note = f"One of the text's most machine-like stretches of word order; {verdict(1)}"
+            hits += [(s, e, note) for s, e in _most_machine_like(text, sentences, order)]
+        if 2 in shown and swaps is not None:
+            hits += [(sw.start, sw.end, f"{_swap_note(text, sw)}; {verdict(2)}") for sw in swaps.worst
+                     if sw.margin >= params["swap_min_margin"]]
+    return WholeText(mean_pmi, order.log_odds, swap_margin, judged, leans, p_machine, added,  # type: ignore[arg-type]
+                     tuple(sorted(hits)))
 
 
 def _swap_note(text: str, swap: Swap) -> str:
@@ -440,6 +462,11 @@ def _times(times: float) -> str:
         return "over a million times"
     digits = max(0, len(str(int(times))) - 2)
     return f"{round(times, -digits):,.0f} times"
+
+
+def _typical(params: Mapping[str, float]) -> float:
+    """P(machine-made) of a text at clean copy's mean on every statistic: what typical clean copy reads as."""
+    return _probability(float(params["joint_intercept"]), float(params["machine_base_rate"]))
 
 
 def _added(probability: float, params: Mapping[str, float]) -> float:
@@ -536,41 +563,32 @@ def _word_around(text: str, offset: int) -> tuple[int, int]:
     return start, end
 
 
-def _summary(flagged: int, sentences: int, value: float, whole: WholeText) -> str:
-    reads = _reads_machine_made(whole)
+def _summary(flagged: int, sentences: int, value: float, whole: WholeText, typical: float) -> str:
+    reads = _reads_machine_made(whole, typical)
     if flagged:
         return f"Garbled or machine-like text: {flagged} of {sentences} sentences" + (f"; {reads}" if reads else "")
     if reads:
         return reads[0].upper() + reads[1:]
-    if value >= 0.05:
+    if value > 0 and whole.p_machine < 2 * typical:  # the point or so it costs: "clean copy" would contradict it
+        return (f"Nearly clean copy: no garbled sentence; the whole text reads {whole.p_machine:.0%} likely "
+                f"machine-made (typical clean copy: {typical:.0%})")
+    if value > 0:
         return "Wording a little unusual in places, but no garbled sentence"
-    if value > 0:  # about a point, from the whole-text models: "clean copy" would contradict the point it costs
-        what = _LEANS[_strongest(whole)[0]][1]
-        return f"Nearly clean copy: no garbled sentence, {what} a shade less usual than clean copy's"
     return "Clean copy: no garbled sentences"
 
 
-def _reads_machine_made(whole: WholeText) -> str:
-    """Words for what the whole-text models add; nothing when they add little (a slight lean is not a finding)."""
-    if whole.added < 0.1:
+def _reads_machine_made(whole: WholeText, typical: float) -> str:
+    """Words for what the whole-text model finds; nothing when the text reads less than twice as machine-made as
+    typical clean copy, or the model adds little (a slight lean is not a finding)."""
+    if whole.added < 0.1 or whole.p_machine < 2 * typical:
         return ""
-    which, p = _strongest(whole)
-    reads, what = _LEANS[which]
-    if p >= 0.5:
-        return f"{reads} throughout ({p:.0%} likely)"
-    return f"{what} a little less usual than in clean copy ({p:.0%} likely machine-made)"
+    _, reads, what = _STATISTICS[_strongest(whole)]
+    if whole.p_machine >= 0.5:
+        return f"{reads} throughout ({whole.p_machine:.0%} likely)"
+    return (f"{what} less usual than in clean copy ({whole.p_machine:.0%} likely machine-made; typical clean copy: "
+            f"{typical:.0%})")
 
 
-# For each whole-text model: what a strong finding reads as, and what a slight lean is about.
-_LEANS = (
-    ("the wording reads spun or machine-made", "word pairs"),
-    ("the word order reads machine-translated", "word order"),
-    ("the choice of words reads spun (thesaurus swaps) or machine-translated", "choice of words"),
-)
-
-
-def _strongest(whole: WholeText) -> tuple[int, float]:
-    """Which whole-text model leans furthest towards machine-made (0 word pairs, 1 word order, 2 swaps), and its P."""
-    ps = (whole.p_wording, whole.p_order, whole.p_swaps if whole.swap_margin else 0.0)
-    which = max(range(3), key=lambda k: ps[k])
-    return which, ps[which]
+def _strongest(whole: WholeText) -> int:
+    """Which statistic leans furthest towards machine-made (0 word pairs, 1 word order, 2 choice of words)."""
+    return max(range(3), key=lambda k: whole.leans[k])
