@@ -108,9 +108,13 @@ def _close(a: str, b: str) -> bool:
     return previous[-1] <= 2
 
 
-# WordNet lists abbreviations and function words among some synsets' lemmas ("in" for inch, "not" for non).
+# WordNet lists abbreviations and function words among some synsets' lemmas ("in" for inch, "not" for non), and
+# slang senses an editor should never be offered as "the word that fits better" ("bulls" -> "shits").
 _NOT_SYNONYMS = frozenset("the a an of to in on at for and or but is are was were be been has have had not no with by "
-                          "from as that this it its he she they we you his her their our".split())
+                          "from as that this it its he she they we you his her their our "
+                          "shit shits bullshit crap crapped fuck fucked fucking ass arse piss pissed dick dicks cock "
+                          "cocks prick pricks bitch bitches bastard bastards whore whores cunt tit tits balls bollocks "
+                          "screw screwed screwing bang banged shag shagged hump humped".split())
 
 
 def main() -> None:

@@ -93,7 +93,7 @@ class Swap:
 class SwapScores:
     mean_margin: float  # mean positive swap margin over the content words checked
     checked: int  # content words with synonyms the model knows
-    worst: tuple[Swap, ...]  # the largest margins first
+    worst: tuple[Swap, ...]  # the largest margins first, of words not capitalised inside a sentence
 
 
 def score(
@@ -128,7 +128,10 @@ def score(
             margin = best - mine
             if margin > 0:
                 total += margin
-                found.append(Swap(spans[i][0], spans[i][1], alternative, margin))
+                # A capitalised word inside a sentence is usually a name ("the Bulls", "Mr Wood"): it counts, since
+                # spinners swap inside names too, but it is not shown as a swap, where it would mostly mislead.
+                if i == 0 or not text[spans[i][0]].isupper():
+                    found.append(Swap(spans[i][0], spans[i][1], alternative, margin))
     found.sort(key=lambda sw: -sw.margin)
     return SwapScores(total / checked if checked else 0.0, checked, tuple(found[:keep]))
 
