@@ -91,7 +91,7 @@ class Swap:
 
 @dataclass(frozen=True)
 class SwapScores:
-    mean_margin: float  # mean positive swap margin over the content words checked
+    mean_margin: float  # mean positive swap margin over the distinct content words checked
     checked: int  # content words with synonyms the model knows
     worst: tuple[Swap, ...]  # the largest margins first, of words not capitalised inside a sentence
 
@@ -101,9 +101,13 @@ def score(
     skip: frozenset[str], keep: int = 3,
 ) -> SwapScores:
     """Swap margins of the content words of ``text``, sentence by sentence (a sentence start is the model's ``<s>``;
-    a word the model does not know, or a number, cuts the context)."""
-    total, checked = 0.0, 0
-    found: list[Swap] = []
+    a word the model does not know, or a number, cuts the context). The text's statistic averages over distinct
+    words, each at its mean margin: a term the writer repeats ("storm tide" four times in a cyclone warning) is
+    that text's established term, not four swaps (development sets: AUC 0.901 averaging over every occurrence,
+    0.911 over distinct words). Each word is shown at most once, at its largest margin."""
+    margins: dict[str, list[float]] = {}
+    checked = 0
+    found: dict[str, Swap] = {}
     logp = model.logp
     for s, e in sentences:
         spans = [m.span() for m in _WORD.finditer(text, s, e)]
@@ -125,15 +129,16 @@ def score(
                 value = _in_context(model, synonym, before, after) - logp((synonym,))
                 if value > best:
                     best, alternative = value, synonym
-            margin = best - mine
-            if margin > 0:
-                total += margin
-                # A capitalised word inside a sentence is usually a name ("the Bulls", "Mr Wood"): it counts, since
-                # spinners swap inside names too, but it is not shown as a swap, where it would mostly mislead.
-                if i == 0 or not text[spans[i][0]].isupper():
-                    found.append(Swap(spans[i][0], spans[i][1], alternative, margin))
-    found.sort(key=lambda sw: -sw.margin)
-    return SwapScores(total / checked if checked else 0.0, checked, tuple(found[:keep]))
+            margin = max(0.0, best - mine)
+            margins.setdefault(word, []).append(margin)
+            # A capitalised word inside a sentence is usually a name ("the Bulls", "Mr Wood"): it counts, since
+            # spinners swap inside names too, but it is not shown as a swap, where it would mostly mislead.
+            shown = found.get(word)
+            if margin > 0 and (i == 0 or not text[spans[i][0]].isupper()) and (shown is None or margin > shown.margin):
+                found[word] = Swap(spans[i][0], spans[i][1], alternative, margin)
+    mean = sum(sum(m) / len(m) for m in margins.values()) / len(margins) if margins else 0.0
+    worst = sorted(found.values(), key=lambda sw: -sw.margin)
+    return SwapScores(mean, checked, tuple(worst[:keep]))
 
 
 def _in_context(model: LanguageModel, word: str, before: tuple[str, ...], after: list[str]) -> float:
