@@ -83,9 +83,17 @@ max_batch_documents = 1_000_000
 """
 
 
+# --no-swap-check: garbled_text's thesaurus-swap check off, as a bulk run that cannot spare its CPU would set it.
+NO_SWAP_CHECK = """
+[signals.garbled_text]
+swap_check = 0
+"""
+_EXTRA_CONFIG: list[str] = []
+
+
 def bench_config(out: Path) -> Path:
     path = out / "bench-config.toml"
-    path.write_text(BENCH_CONFIG, encoding="utf-8")
+    path.write_text(BENCH_CONFIG + "".join(_EXTRA_CONFIG), encoding="utf-8")
     return path
 
 
@@ -331,7 +339,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--truth-n", type=int, default=10000, help="articles for recall/precision (0 = skip)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds before a run is killed")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    ap.add_argument("--no-swap-check", action="store_true", help="score with garbled_text's thesaurus-swap check off")
     args = ap.parse_args(argv)
+    if args.no_swap_check:
+        _EXTRA_CONFIG.append(NO_SWAP_CHECK)
     args.out.mkdir(parents=True, exist_ok=True)
     if not RELIABILITY.exists() and shutil.which("reliability") is None:
         sys.exit("the reliability command is not installed next to this Python")
