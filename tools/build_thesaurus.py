@@ -7,8 +7,9 @@ knows (the US English trigram model that ships with PocketSphinx): a word it doe
 context. One line per word: the word, a tab, its synonyms separated by spaces, most frequent first (by the model's
 unigram probability), at most ``--max-synonyms`` (4: a spinner's source word, or the word a translation should
 have used, is nearly always a common one; with the 4 commonest the swap statistic alone separated the development
-sets 0.905, with 12 0.882, and ran in 5.0 ms per article instead of 8.8). Spelling variants and forms of the word itself (within two
-edits: "licence" and "license") are left out, and so are words under three letters and function words.
+sets 0.905, with 12 0.882, and ran in 5.0 ms per article instead of 8.8). Spelling variants and forms of the word
+itself (within two edits: "licence" and "license") are left out, and so are words under three letters and function
+words.
 
 WordNet's database files come from Debian's ``wordnet-base`` package (``apt-get install wordnet-base``): this is a
 build step, not a run-time need; the built file is committed. WordNet's licence is in reliability/data/NOTICE.
@@ -67,7 +68,8 @@ def _regular(base: str, ending: str) -> list[str]:
         if base.endswith("y") and base[-2:-1] not in _VOWELS:
             return [base[:-1] + "ies"]
         return [base + "s"]
-    stem = base[:-1] if base.endswith("e") and ending in ("ed", "ing") and not base.endswith(("ee", "ye", "oe")) else base
+    silent_e = base.endswith("e") and not base.endswith(("ee", "ye", "oe"))
+    stem = base[:-1] if silent_e and ending in ("ed", "ing") else base
     if ending == "ed" and base.endswith("y") and base[-2:-1] not in _VOWELS:
         stem, ending = base[:-1] + "i", "ed"
     forms = [stem + ending]

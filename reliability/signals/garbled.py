@@ -438,7 +438,8 @@ def _whole_text(
                     f"(typical clean copy: {typical:.0%})")
 
         if 0 in shown:
-            hits += [(s, e, f"{_rarity(pmi)}; {verdict(0)}") for s, e, pmi in _least_usual_pairs(text, scores, usable, params)]
+            pairs = _least_usual_pairs(text, scores, usable, params)
+            hits += [(s, e, f"{_rarity(pmi)}; {verdict(0)}") for s, e, pmi in pairs]
         if 1 in shown:
             note = f"One of the text's most machine-like stretches of word order; {verdict(1)}"
             hits += [(s, e, note) for s, e in _most_machine_like(text, sentences, order)]
@@ -451,9 +452,9 @@ def _whole_text(
 
 def _swap_note(text: str, swap: Swap) -> str:
     """“remnant” in “at the remnant of June”: the synonym “end” fits the context 13,000 times better."""
-    return (f"Reads like a thesaurus swap: the synonym “{swap.alternative}” fits this context about "
-            f"{_times(math.exp(min(swap.margin, 30.0)))} better than “{text[swap.start:swap.end]}” (allowing for how "
-            "common each word is)")
+    times = _times(math.exp(min(swap.margin, 30.0)))
+    return (f"Reads like a thesaurus swap: the synonym “{swap.alternative}” fits this context about {times} better "
+            f"than “{text[swap.start:swap.end]}” (allowing for how common each word is)")
 
 
 def _times(times: float) -> str:
