@@ -76,6 +76,9 @@ def test_the_check_can_be_switched_off_for_bulk_runs():
     signal = garbled.compute(Document("s", SPUN), ctx)
     assert signal.details["swap_margin"] == 0 and signal.details["lean_word_choice"] == 0
     assert not [e for e in signal.evidence if "thesaurus swap" in e.note]
+    # The model fitted without the swaps still reads the spun copy as likelier machine-made than its original.
+    clean = garbled.compute(Document("c", CLEAN), ctx)
+    assert signal.details["p_machine_made"] > 2 * clean.details["p_machine_made"]
 
 
 def test_numbers_and_punctuation_cut_the_context():

@@ -82,19 +82,25 @@ def main() -> None:
     groups = np.array([g for g, _, _ in texts])
     x = np.array([statistics(ctx, t, params) for _, t, _ in texts])
     y = np.array([label for _, _, label in texts])
-    held_out = []
-    for name in DEVELOPMENT_SETS:
-        test = groups == name
-        centres, model = fit(x[~test], y[~test])
-        held_out.append(roc_auc_score(y[test], decision(x[test], centres, model)))
-    print("leave-one-set-out AUC: " + " / ".join(f"{a:.3f}" for a in held_out) + f" (mean {np.mean(held_out):.3f})")
-    centres, model = fit(x, y)
+    lines = []
+    # "joint": all three statistics; "plain": without the swaps, for swap_check = 0 or no language model.
+    for model_name, columns in (("joint", [0, 1, 2]), ("plain", [0, 1])):
+        xs = x[:, columns]
+        held_out = []
+        for name in DEVELOPMENT_SETS:
+            test = groups == name
+            centres, model = fit(xs[~test], y[~test])
+            held_out.append(roc_auc_score(y[test], decision(xs[test], centres, model)))
+        print(f"{model_name}: leave-one-set-out AUC " + " / ".join(f"{a:.3f}" for a in held_out)
+              + f" (mean {np.mean(held_out):.3f})")
+        centres, model = fit(xs, y)
+        lines.append(f"{model_name}_intercept = {model.intercept_[0]:.3f}")
+        for column, coefficient, centre in zip(columns, model.coef_[0], centres):
+            lines.append(f"{model_name}_{NAMES[column]} = {coefficient:.3f}")
+            if model_name == "joint":
+                lines.append(f"clean_{NAMES[column]} = {centre:.3f}")
     print(f"fitted on {len(y)} news texts ({int(y.sum())} spun or machine-translated)")
-    print("[signals.garbled_text]")
-    print(f"joint_intercept = {model.intercept_[0]:.3f}")
-    for name, coefficient, centre in zip(NAMES, model.coef_[0], centres):
-        print(f"joint_{name} = {coefficient:.3f}")
-        print(f"clean_{name} = {centre:.3f}")
+    print("[signals.garbled_text]", *lines, sep="\n")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ _DEFAULTS: Mapping[str, float] = {
     "text_min_word_log_p": -12.0, "text_max_word_log_p": -6.9, "text_min_pairs": 20, "style_min_tokens": 40,
     "joint_intercept": 0.0, "joint_pmi": 0.0, "joint_order": 0.0, "joint_swaps": 0.0,
     "clean_pmi": 1.2, "clean_order": 0.0, "clean_swaps": 0.0, "min_lean": 0.5,
+    "plain_intercept": 0.0, "plain_pmi": 0.0, "plain_order": 0.0,
     "machine_base_rate": 0.1, "machine_floor": 0.1, "machine_min_added": 0.03,
     "machine_weight": 2.0, "nonword_weight": 1.0,
     "swap_check": 1.0, "swaps_min_words": 20, "swap_min_margin": 3.0,
@@ -178,7 +179,7 @@ def _signal(
         "lean_word_choice": round(whole.leans[2], 3), "word_pairs_judged": whole.judged[0],
         "word_order_tokens": whole.judged[1], "swap_words_checked": whole.judged[2],
     }
-    summary = _summary(flagged, counted, value, whole, _typical(params))
+    summary = _summary(flagged, counted, value, whole)
     return Signal(NAME, round(value, 4), evidence, summary, details)
 
 
@@ -386,6 +387,7 @@ class WholeText:
     judged: tuple[int, int, int]  # word pairs, word-order tokens and content words the three statistics rest on
     leans: tuple[float, float, float]  # what each adds to the log odds (word pairs, word order, choice of words)
     p_machine: float  # P(spun or machine-made) from the three, at the configured base rate
+    typical: float  # P of a text at clean copy's mean on every statistic
     added: float  # what it adds to the value: only its excess over ``machine_floor`` counts
     hits: tuple[Hit, ...]
 
@@ -421,13 +423,16 @@ def _whole_text(
     values = (mean_pmi, order.log_odds, swap_margin)
     enough = (judged[0] >= params["text_min_pairs"], judged[1] >= params["style_min_tokens"],
               judged[2] >= params["swaps_min_words"])
+    # With the swap check off, the model fitted without the swap statistic ("plain_*"): the joint model's other
+    # weights lean on the swaps and read worse without them.
+    model = "joint" if swaps is not None else "plain"
     leans = tuple(
-        float(params[f"joint_{name}"] * (value - params[f"clean_{name}"])) if ok else 0.0
+        float(params[f"{model}_{name}"] * (value - params[f"clean_{name}"])) if ok else 0.0  # no plain_swaps: never ok
         for (name, _, _), value, ok in zip(_STATISTICS, values, enough)
     )
     base = float(params["machine_base_rate"])
-    p_machine = _probability(params["joint_intercept"] + sum(leans), base)
-    typical = _typical(params)
+    p_machine = _probability(params[f"{model}_intercept"] + sum(leans), base)
+    typical = _typical(params, model)
     added = _added(p_machine, params)
     hits: list[Hit] = []
     if added > 0 and p_machine >= 2 * typical:  # below that, it reads about as clean as clean copy
@@ -446,8 +451,8 @@ def _whole_text(
         if 2 in shown and swaps is not None:
             hits += [(sw.start, sw.end, f"{_swap_note(text, sw)}; {verdict(2)}") for sw in swaps.worst
                      if sw.margin >= params["swap_min_margin"]]
-    return WholeText(mean_pmi, order.log_odds, swap_margin, judged, leans, p_machine, added,  # type: ignore[arg-type]
-                     tuple(sorted(hits)))
+    return WholeText(mean_pmi, order.log_odds, swap_margin, judged, leans, p_machine, typical,  # type: ignore[arg-type]
+                     added, tuple(sorted(hits)))
 
 
 def _swap_note(text: str, swap: Swap) -> str:
@@ -465,9 +470,9 @@ def _times(times: float) -> str:
     return f"{round(times, -digits):,.0f} times"
 
 
-def _typical(params: Mapping[str, float]) -> float:
+def _typical(params: Mapping[str, float], model: str = "joint") -> float:
     """P(machine-made) of a text at clean copy's mean on every statistic: what typical clean copy reads as."""
-    return _probability(float(params["joint_intercept"]), float(params["machine_base_rate"]))
+    return _probability(float(params[f"{model}_intercept"]), float(params["machine_base_rate"]))
 
 
 def _added(probability: float, params: Mapping[str, float]) -> float:
@@ -564,7 +569,8 @@ def _word_around(text: str, offset: int) -> tuple[int, int]:
     return start, end
 
 
-def _summary(flagged: int, sentences: int, value: float, whole: WholeText, typical: float) -> str:
+def _summary(flagged: int, sentences: int, value: float, whole: WholeText) -> str:
+    typical = whole.typical
     reads = _reads_machine_made(whole, typical)
     if flagged:
         return f"Garbled or machine-like text: {flagged} of {sentences} sentences" + (f"; {reads}" if reads else "")
