@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -125,7 +126,8 @@ def _trial(tmp: Path, script: Path, batches_path: Path, batches: list, window: f
     time.sleep(rnd.uniform(0.0, window))
     proc.send_signal(signal.SIGKILL)
     out, _ = proc.communicate()
-    done = {int(line.split()[1]) for line in out.splitlines() if line.startswith("DONE")}
+    # The kill can cut the last line short ("DONE" with its numbers unwritten): only whole lines name a batch.
+    done = {int(m.group(1)) for m in re.finditer(r"^DONE (\d+) \d+$", out, re.MULTILINE)}
     _check_store(store_path, batches, done)
     # A rerun on the same store completes and finds the articles written before the kill.
     with HistoryStore.open(config, store=store_path) as store:

@@ -100,3 +100,12 @@ def test_most_spun_and_translated_fixtures_show_where_the_text_reads_machine_mad
         signal = garbled.compute(Document(path.stem, path.read_text(encoding="utf-8")), ctx)
         shown += any("likely spun or machine-made" in e.note for e in signal.evidence)
     assert len(paths) == 7 and shown >= 6
+
+
+def test_without_the_language_model_the_signal_still_scores_with_the_plain_model(monkeypatch):
+    # As when pocketsphinx is missing: load_model() gives None, and nothing else breaks.
+    monkeypatch.setattr(garbled, "load_model", lambda: None)
+    ctx = SignalContext(load_config())
+    spun, clean = garbled.compute(Document("s", SPUN), ctx), garbled.compute(Document("c", CLEAN), ctx)
+    assert spun.details["swap_words_checked"] == 0 and spun.details["lean_word_choice"] == 0
+    assert spun.value > clean.value

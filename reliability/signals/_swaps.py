@@ -2,16 +2,16 @@
 
 A spinner replaces words with thesaurus synonyms regardless of context ("urgent meeting" → "pressing assembly"),
 and a translation engine often picks the wrong one of several near-synonyms ("final year's results"). Either way the
-word on the page is much less likely in its place than one of its synonyms, while a writer's own word usually is the
-likeliest of its synonyms there, or close to it. So for each content word with WordNet synonyms
-(``reliability/data/thesaurus.tsv.gz``, built by ``tools/build_thesaurus.py``) the check compares, under a trigram
-language model of US English, the log probability of the word and of the two words after it, given the two before,
-with the same for each synonym. The margin of the best synonym, in nats, is the word's *swap margin*; the text's
-statistic is the mean positive margin over its content words.
+word on the page fits its place much worse than one of its synonyms would, while a writer's own word usually fits
+best, or close to it. So for each content word with WordNet synonyms (``reliability/data/thesaurus.tsv.gz``,
+built by ``tools/build_thesaurus.py``) the check takes, under a trigram language model of US English, the log
+probability of the word and of the two words after it, given the two before, less the word's own log frequency
+(how much the context raises the word's odds), and the same for each synonym. The margin of the best synonym, in
+nats, is the word's *swap margin*; the text's statistic is the mean positive margin over its distinct content words.
 
 The language model is the one that ships with PocketSphinx (``en-us.lm.bin``, a 3-gram model of general US
-English, in the ``pocketsphinx`` wheel). When it cannot be loaded the check is skipped and says so; nothing else
-depends on it.
+English, in the ``pocketsphinx`` wheel). When it cannot be loaded, or ``swap_check = 0``, garbled_text goes without
+the check and reads the text with a whole-text model fitted without it (``plain_*`` in the config).
 """
 
 from __future__ import annotations
@@ -169,8 +169,8 @@ def _history(words: list[str], known: list[bool], i: int, spans: list[tuple[int,
 
 
 def _joined(spans: list[tuple[int, int]], text: str, j: int) -> bool:
-    """Whether word j follows word j-1 with nothing but spaces, hyphens or apostrophes between them (a comma, a
-    number or a bracket between two words cuts the context)."""
+    """Whether word j follows word j-1 with nothing but spaces, tabs or hyphens between them (a comma, a number,
+    a line break or a bracket between two words cuts the context)."""
     if j <= 0 or j >= len(spans):
         return j < len(spans)
     gap = text[spans[j - 1][1] : spans[j][0]]

@@ -576,7 +576,7 @@ def _summary(flagged: int, sentences: int, value: float, whole: WholeText) -> st
         return f"Garbled or machine-like text: {flagged} of {sentences} sentences" + (f"; {reads}" if reads else "")
     if reads:
         return reads[0].upper() + reads[1:]
-    if value > 0 and whole.p_machine < 2 * typical:  # the point or so it costs: "clean copy" would contradict it
+    if 0 < value < 0.1 and whole.p_machine < 2 * typical:  # a point or so: "clean copy" would contradict it
         return (f"Nearly clean copy: no garbled sentence; the whole text reads {whole.p_machine:.0%} likely "
                 f"machine-made (typical clean copy: {typical:.0%})")
     if value > 0:
