@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 from collections import defaultdict
 from pathlib import Path
 
@@ -154,7 +155,8 @@ def main() -> None:
         others.sort(key=lambda s: (-model.unigram(s), s))
         if others:
             lines.append(f"{word}\t{' '.join(others[: args.max_synonyms])}\n")
-    with gzip.open(OUT, "wt", encoding="utf-8", compresslevel=9) as fh:
+    # mtime=0: the same input gives the same bytes, so a rebuild shows no change in git.
+    with gzip.GzipFile(OUT, "wb", compresslevel=9, mtime=0) as raw, io.TextIOWrapper(raw, encoding="utf-8") as fh:
         fh.writelines(lines)
     print(f"{len(lines)} words with synonyms -> {OUT.relative_to(ROOT)} ({OUT.stat().st_size / 1e6:.2f} MB)")
 
