@@ -109,3 +109,9 @@ def test_without_the_language_model_the_signal_still_scores_with_the_plain_model
     spun, clean = garbled.compute(Document("s", SPUN), ctx), garbled.compute(Document("c", CLEAN), ctx)
     assert spun.details["swap_words_checked"] == 0 and spun.details["lean_word_choice"] == 0
     assert spun.value > clean.value
+
+
+def test_a_spinners_swaps_spread_over_its_sentences_where_jargon_clusters():
+    # The spun report has a likely swap in most sentences; its clean original in almost none.
+    spun, clean = swaps(SPUN), swaps(CLEAN)
+    assert spun.spread >= 0.5 > 0.2 >= clean.spread

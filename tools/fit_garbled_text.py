@@ -42,14 +42,14 @@ from reliability.signals import SignalContext, garbled  # noqa: E402
 
 # Blind garbled sets already measured and read (benchmarks/fixtures/BLIND_SETS.md): development data now.
 DEVELOPMENT_SETS = ("blind", "blind2", "blind3", "blind4", "blind5", "blind7", "blind11", "blind12")
-NAMES = ("pmi", "order", "swaps")
-STATISTICS = ("mean_pmi", "word_order", "swap_margin")
+NAMES = ("pmi", "order", "swaps", "spread")
+STATISTICS = ("mean_pmi", "word_order", "swap_margin", "swap_spread")
 JUDGED = (("word_pairs_judged", "text_min_pairs"), ("word_order_tokens", "style_min_tokens"),
-          ("swap_words_checked", "swaps_min_words"))
+          ("swap_words_checked", "swaps_min_words"), ("swap_words_checked", "swaps_min_words"))
 
 
 def statistics(ctx: SignalContext, text: str, params: dict[str, float]) -> list[float]:
-    """The three statistics, NaN where the signal leaves one out for resting on too little text."""
+    """The four statistics, NaN where the signal leaves one out for resting on too little text."""
     details = garbled.compute(Document("x", text), ctx).details
     return [float(details[s]) if details[n] >= params[p] else float("nan") for s, (n, p) in zip(STATISTICS, JUDGED)]
 
@@ -83,8 +83,8 @@ def main() -> None:
     x = np.array([statistics(ctx, t, params) for _, t, _ in texts])
     y = np.array([label for _, _, label in texts])
     lines = []
-    # "joint": all three statistics; "plain": without the swaps, for swap_check = 0 or no language model.
-    for model_name, columns in (("joint", [0, 1, 2]), ("plain", [0, 1])):
+    # "joint": all four statistics; "plain": without the swaps, for swap_check = 0 or no language model.
+    for model_name, columns in (("joint", [0, 1, 2, 3]), ("plain", [0, 1])):
         xs = x[:, columns]
         held_out = []
         for name in DEVELOPMENT_SETS:

@@ -105,27 +105,33 @@ class Swap:
 @dataclass(frozen=True)
 class SwapScores:
     mean_margin: float  # mean positive swap margin over the distinct content words checked
+    spread: float  # share of the sentences with a checked word that hold a likely swap (margin >= ``spread_margin``)
     checked: int  # content words with synonyms the model knows
     worst: tuple[Swap, ...]  # the largest margins first, of words not capitalised inside a sentence
 
 
 def score(
     text: str, sentences: Iterable[tuple[int, int]], thesaurus: Mapping[str, tuple[str, ...]], model: LanguageModel,
-    skip: frozenset[str], keep: int = 3,
+    skip: frozenset[str], keep: int = 3, spread_margin: float = 3.0,
 ) -> SwapScores:
     """Swap margins of the content words of ``text``, sentence by sentence (a sentence start is the model's ``<s>``;
     a word the model does not know, or a number, cuts the context). The text's statistic averages over distinct
     words, each at its mean margin: a term the writer repeats ("storm tide" four times in a cyclone warning) is
     that text's established term, not four swaps (development sets: AUC 0.901 averaging over every occurrence,
-    0.911 over distinct words). Each word is shown at most once, at its largest margin."""
+    0.911 over distinct words). Each word is shown at most once, at its largest margin.
+
+    The spread is the share of sentences (those with a word checked) holding a likely swap: a spinner spreads its
+    swaps over every sentence, where a clean text's odd-looking words (a sport's jargon) cluster in a few."""
     margins: dict[str, list[float]] = {}
     checked = 0
+    sentences_checked = sentences_swapped = 0
     found: dict[str, Swap] = {}
     unigram = model.unigram
     for s, e in sentences:
         spans = [m.span() for m in _WORD.finditer(text, s, e)]
         words = [text[a:b].lower().replace("’", "'") for a, b in spans]
         known = [unigram(w) > -math.inf for w in words]
+        checked_before, largest = checked, 0.0
         for i, word in enumerate(words):
             synonyms = thesaurus.get(word)
             if synonyms is None or word in skip or not known[i]:
@@ -142,6 +148,7 @@ def score(
                 if value > best:
                     best, alternative = value, synonym
             margin = max(0.0, best - mine)
+            largest = max(largest, margin)
             margins.setdefault(word, []).append(margin)
             # A capitalised word inside a sentence is usually a name ("the Bulls", "Mr Wood"): it counts, since
             # spinners swap inside names too, but it is not shown as a swap, where it would mostly mislead.
@@ -149,9 +156,13 @@ def score(
             named = i > 0 and text[spans[i][0]].isupper()
             if margin > 0 and not named and (shown is None or margin > shown.margin + 1e-9):  # ties: the first
                 found[word] = Swap(spans[i][0], spans[i][1], alternative, margin)
+        if checked > checked_before:
+            sentences_checked += 1
+            sentences_swapped += largest >= spread_margin
     mean = sum(sum(m) / len(m) for m in margins.values()) / len(margins) if margins else 0.0
+    spread = sentences_swapped / sentences_checked if sentences_checked else 0.0
     worst = sorted(found.values(), key=lambda sw: -sw.margin)
-    return SwapScores(mean, checked, tuple(worst[:keep]))
+    return SwapScores(mean, spread, checked, tuple(worst[:keep]))
 
 
 def _history(words: list[str], known: list[bool], i: int, spans: list[tuple[int, int]], text: str) -> tuple[str, ...]:

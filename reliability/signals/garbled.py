@@ -54,8 +54,8 @@ _DEFAULTS: Mapping[str, float] = {
     "full_density": 0.25, "min_pairs": 3, "pmi_threshold": 0.25, "pmi_scale": 0.25, "min_word_log_p": -8.0,
     "prior_pmi": 1.2, "prior_weight": 3.0, "min_oddness": 0.5, "min_nonword_letters": 4,
     "text_min_word_log_p": -12.0, "text_max_word_log_p": -6.9, "text_min_pairs": 20, "style_min_tokens": 40,
-    "joint_intercept": 0.0, "joint_pmi": 0.0, "joint_order": 0.0, "joint_swaps": 0.0,
-    "clean_pmi": 1.2, "clean_order": 0.0, "clean_swaps": 0.0, "min_lean": 0.5,
+    "joint_intercept": 0.0, "joint_pmi": 0.0, "joint_order": 0.0, "joint_swaps": 0.0, "joint_spread": 0.0,
+    "clean_pmi": 1.2, "clean_order": 0.0, "clean_swaps": 0.0, "clean_spread": 0.0, "min_lean": 0.5,
     "plain_intercept": 0.0, "plain_pmi": 0.0, "plain_order": 0.0,
     "machine_base_rate": 0.1, "machine_floor": 0.1, "machine_min_added": 0.03,
     "machine_weight": 2.0, "nonword_weight": 1.0,
@@ -124,7 +124,8 @@ def compute(doc: Document, ctx: SignalContext) -> Signal:
     defects = [*_broken_lines(text, breaks, wrapped), *_defects(text, lines, scores, rules)]
     nonwords = _nonwords(text, scores, nonword)
     oddness, unusual = _unusual_wording(text, sentences, scores, params)
-    swaps = swap_score(text, sentences, thesaurus, model, rules.swap_skip) if model is not None else None
+    swaps = (swap_score(text, sentences, thesaurus, model, rules.swap_skip, spread_margin=params["swap_min_margin"])
+             if model is not None else None)
     whole = _whole_text(text, sentences, scores, style, classifier, swaps, params)
     return _signal(text, sentences, defects, nonwords, unusual, oddness, params, whole)
 
@@ -176,7 +177,8 @@ def _signal(
         "mean_pmi": round(whole.mean_pmi, 3), "word_order": round(whole.word_order, 3),
         "swap_margin": round(whole.swap_margin, 3), "p_machine_made": round(whole.p_machine, 3),
         "lean_word_pairs": round(whole.leans[0], 3), "lean_word_order": round(whole.leans[1], 3),
-        "lean_word_choice": round(whole.leans[2], 3), "word_pairs_judged": whole.judged[0],
+        "swap_spread": round(whole.swap_spread, 3),
+        "lean_word_choice": round(whole.leans[2] + whole.leans[3], 3), "word_pairs_judged": whole.judged[0],
         "word_order_tokens": whole.judged[1], "swap_words_checked": whole.judged[2],
     }
     summary = _summary(flagged, counted, value, whole)
@@ -384,9 +386,10 @@ class WholeText:
     mean_pmi: float  # shrunk mean PMI of its word pairs (:mod:`._phrases`): low when synonyms are spun in
     word_order: float  # log odds of machine-made word order (:mod:`._style`): high after a translation round trip
     swap_margin: float  # mean thesaurus-swap margin of its content words (:mod:`._swaps`), nats; 0 when not checked
-    judged: tuple[int, int, int]  # word pairs, word-order tokens and content words the three statistics rest on
-    leans: tuple[float, float, float]  # what each adds to the log odds (word pairs, word order, choice of words)
-    p_machine: float  # P(spun or machine-made) from the three, at the configured base rate
+    swap_spread: float  # share of its sentences holding a likely swap; 0 when not checked
+    judged: tuple[int, int, int, int]  # word pairs, word-order tokens, content words (twice) the statistics rest on
+    leans: tuple[float, float, float, float]  # what each adds to the log odds (pairs, order, word choice, its spread)
+    p_machine: float  # P(spun or machine-made) from the four, at the configured base rate
     typical: float  # P of a text at clean copy's mean on every statistic
     added: float  # what it adds to the value: only its excess over ``machine_floor`` counts
     hits: tuple[Hit, ...]
@@ -397,6 +400,7 @@ _STATISTICS = (
     ("pmi", "the wording reads spun or machine-made", "word pairs"),
     ("order", "the word order reads machine-translated", "word order"),
     ("swaps", "the choice of words reads spun (thesaurus swaps) or machine-translated", "choice of words"),
+    ("spread", "the choice of words reads spun (thesaurus swaps) or machine-translated", "choice of words"),
 )
 
 
@@ -419,10 +423,12 @@ def _whole_text(
     mean_pmi = float((scores.pmi[usable].sum() + prior * params["prior_pmi"]) / (len(usable) + prior))
     order = style_score(text, sentences, style, classifier)
     swap_margin = swaps.mean_margin if swaps is not None else 0.0
-    judged = (len(usable), len(order.ids), swaps.checked if swaps is not None else 0)
-    values = (mean_pmi, order.log_odds, swap_margin)
+    swap_spread = swaps.spread if swaps is not None else 0.0
+    checked = swaps.checked if swaps is not None else 0
+    judged = (len(usable), len(order.ids), checked, checked)
+    values = (mean_pmi, order.log_odds, swap_margin, swap_spread)
     enough = (judged[0] >= params["text_min_pairs"], judged[1] >= params["style_min_tokens"],
-              judged[2] >= params["swaps_min_words"])
+              judged[2] >= params["swaps_min_words"], judged[3] >= params["swaps_min_words"])
     # With the swap check off, the model fitted without the swap statistic ("plain_*"): the joint model's other
     # weights lean on the swaps and read worse without them.
     model = "joint" if swaps is not None else "plain"
@@ -436,7 +442,7 @@ def _whole_text(
     added = _added(p_machine, params)
     hits: list[Hit] = []
     if added > 0 and p_machine >= 2 * typical:  # below that, it reads about as clean as clean copy
-        shown = [k for k in range(3) if leans[k] >= params["min_lean"]]
+        shown = [min(k, 2) for k in range(4) if leans[k] >= params["min_lean"]]  # the spread shows the swaps too
 
         def verdict(k: int) -> str:
             return (f"with its {_STATISTICS[k][2]}, the text reads {p_machine:.0%} likely spun or machine-made "
@@ -451,8 +457,8 @@ def _whole_text(
         if 2 in shown and swaps is not None:
             hits += [(sw.start, sw.end, f"{_swap_note(text, sw)}; {verdict(2)}") for sw in swaps.worst
                      if sw.margin >= params["swap_min_margin"]]
-    return WholeText(mean_pmi, order.log_odds, swap_margin, judged, leans, p_machine, typical,  # type: ignore[arg-type]
-                     added, tuple(sorted(hits)))
+    return WholeText(mean_pmi, order.log_odds, swap_margin, swap_spread, judged, leans,  # type: ignore[arg-type]
+                     p_machine, typical, added, tuple(sorted(hits)))
 
 
 def _swap_note(text: str, swap: Swap) -> str:
@@ -597,5 +603,7 @@ def _reads_machine_made(whole: WholeText, typical: float) -> str:
 
 
 def _strongest(whole: WholeText) -> int:
-    """Which statistic leans furthest towards machine-made (0 word pairs, 1 word order, 2 choice of words)."""
-    return max(range(3), key=lambda k: whole.leans[k])
+    """Which statistic leans furthest towards machine-made (0 word pairs, 1 word order, 2 choice of words: the swaps'
+    mean and spread together)."""
+    leans = (whole.leans[0], whole.leans[1], whole.leans[2] + whole.leans[3])
+    return max(range(3), key=lambda k: leans[k])
