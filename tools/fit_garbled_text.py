@@ -1,21 +1,23 @@
-"""Fit garbled_text's whole-text model: P(spun or machine-made) from three statistics of the whole text.
+"""Fit garbled_text's whole-text model: P(spun or machine-made) from four statistics of the whole text.
 
 The statistics (see reliability/signals/garbled.py): the mean word-pair PMI (spun synonyms make unusual pairs), the
-word-order log odds (a translation round trip's grammar) and the mean thesaurus-swap margin (words that a synonym
-would fit far better). One logistic regression over the three, each centred on clean copy's mean; a statistic that
-rests on too little text (under ``text_min_pairs`` pairs, ``style_min_tokens`` tokens or ``swaps_min_words``
-content words) is set to that mean, as the signal does, so it neither helps nor hurts.
+word-order log odds (a translation round trip's grammar), the mean thesaurus-swap margin (words that a synonym
+would fit far better) and the swaps' spread (the share of sentences holding a likely swap). One logistic regression
+over the four, each centred on clean copy's mean; a statistic that rests on too little text (under
+``text_min_pairs`` pairs, ``style_min_tokens`` tokens or ``swaps_min_words`` content words) is set to that mean, as
+the signal does, so it neither helps nor hurts. A second model without the swap statistics ("plain") is what the
+signal uses when the swap check is off or its language model missing.
 
 It is fitted on news: the labelled news fixtures (tests/fixtures/articles: spun_*, mt_* against clean_*) and every
 blind garbled set already used for development (``DEVELOPMENT_SETS``; benchmarks/fixtures/BLIND_SETS.md). PAN13 is
 no use for it: its sources are old books, whose archaic wording the modern language model of the swap check reads
 as swapped, while the translated passages come out more modern (PAN tune fold 04: swap AUC 0.42). Before the swap
-check there were two one-feature models, word order fitted on PAN and word pairs on news; fitted jointly on news,
-leave-one-set-out over eight development sets, the three statistics separate 0.898 on average against 0.854 for
-three separate models added up. A set written after a fit is the only honest test of it.
+check there were two one-feature models, word order fitted on PAN and word pairs on news. Leave-one-set-out over
+eight development sets, the joint model separates 0.939 on average, against 0.854 for separate models added up. A
+set written after a fit is the only honest test of it.
 
-The script prints the lines to put under ``[signals.garbled_text]`` in config/default.toml (or a user config) and
-the leave-one-set-out AUC of the model; it writes nothing. Rerun it after rebuilding the phrase table, the
+The script prints the leave-one-set-out AUC of each model and the lines to put under ``[signals.garbled_text]`` in
+config/default.toml (or a user config); it writes nothing. Rerun it after rebuilding the phrase table, the
 word-order model or the thesaurus.
 
     /work/venv/bin/python tools/fit_garbled_text.py
