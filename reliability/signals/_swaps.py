@@ -24,10 +24,13 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Mapping
 
+import numpy as np
+
+from ._phrases import folded_tokens
+
 # PocketSphinx reports log probabilities in its LogMath base, 1.0001 unless configured otherwise.
 _TO_NATS = math.log(1.0001)
 _UNKNOWN_BELOW = -(1 << 28)  # the model answers about -2**29 for a word it does not know
-_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 _GAP = re.compile(r"[ \t-]*")  # what may stand between two words of one context
 
 
@@ -128,13 +131,18 @@ def score(
     sentences_checked = sentences_swapped = 0
     found: dict[str, Swap] = {}
     unigram = model.unigram
+    # The words as the phrase table splits them (lowercased, straight apostrophes), shared with the other signals.
+    tokens = folded_tokens(text)
+    all_words, starts, ends = tokens.words, tokens.bounds[0:-1:2], tokens.bounds[1::2]
+    folded = tokens.folded
     for s, e in sentences:
-        spans = [m.span() for m in _WORD.finditer(text, s, e)]
-        words = [text[a:b].lower().replace("’", "'") for a, b in spans]
+        lo, hi = np.searchsorted(starts, (s, e)).tolist()  # the words that start inside the sentence
+        spans = list(zip(starts[lo:hi].tolist(), ends[lo:hi].tolist()))
+        words = all_words[lo:hi]
         known = [unigram(w) > -math.inf for w in words]
         # Whether each word follows the one before with nothing but spaces, tabs or hyphens between them (a comma, a
         # number, a line break or a bracket between two words cuts the context).
-        linked = [True] + [_GAP.fullmatch(text, a, b) is not None for (_, a), (b, _) in zip(spans, spans[1:])]
+        linked = [True] + [_GAP.fullmatch(folded, a, b) is not None for (_, a), (b, _) in zip(spans, spans[1:])]
         checked_before, largest = checked, 0.0
         for i, word in enumerate(words):
             synonyms = thesaurus.get(word)
