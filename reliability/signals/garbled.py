@@ -476,7 +476,7 @@ def _times(times: float) -> str:
     return f"{round(times, -digits):,.0f} times"
 
 
-def _typical(params: Mapping[str, float], model: str = "joint") -> float:
+def _typical(params: Mapping[str, float], model: str) -> float:
     """P(machine-made) of a text at clean copy's mean on every statistic: what typical clean copy reads as."""
     return _probability(float(params[f"{model}_intercept"]), float(params["machine_base_rate"]))
 
