@@ -137,8 +137,8 @@ def test_a_loanword_counts_less_than_a_mechanical_defect_but_is_still_shown():
 
 def test_a_point_lost_to_a_slight_lean_is_not_called_clean_copy():
     # Clean wire copy that reads a shade more machine-made than the cleanest loses a point or so: its summary says
-    # why, in figures, instead of calling it clean, and nothing in it is shown as garbled. Copy that loses nothing is
-    # called clean.
+    # why, in figures, instead of calling it clean, and nothing in it is shown as garbled: what is shown is where the
+    # whole-text lean comes from, with the same figures. Copy that loses nothing is called clean.
     kinds = set()
     for path in sorted(FIXTURES.glob("clean_*.txt")):
         signal = run(path.read_text(encoding="utf-8"))
@@ -148,7 +148,7 @@ def test_a_point_lost_to_a_slight_lean_is_not_called_clean_copy():
         else:
             assert signal.summary.startswith("Nearly clean copy") and "Clean copy" not in signal.summary
             assert "likely machine-made (typical clean copy:" in signal.summary
-            assert signal.evidence == ()
+            assert all("likely spun or machine-made (typical clean copy:" in e.note for e in signal.evidence)
         kinds.add(signal.value == 0)
     assert kinds == {True, False}
 
@@ -202,11 +202,27 @@ def test_spun_article_scores_above_every_clean_article(name):
     assert run(fixture(name)).value > clean + 0.1
 
 
-def test_spun_wording_points_at_the_sentence_and_word_pairs():
+def test_spun_wording_points_at_the_swapped_words_and_names_the_synonym():
     signal = run(fixture("spun_council_budget.txt"))
-    unusual = [e for e in signal.evidence if e.note.startswith("Unusual wording")]
+    swaps = [e for e in signal.evidence if e.note.startswith("Reads like a thesaurus swap")]
+    assert len(swaps) >= 2
+    assert all(re.search(r"the synonym “[a-z]+” fits this context", e.note) for e in swaps)
+
+
+def test_unusual_wording_sentences_count_only_when_configured_and_show_where_word_pairs_lean():
+    """By default a sentence of unusual wording adds nothing of its own (the whole text's word pairs are weighed in
+    the fitted model) and is shown only when the word pairs lean the text towards machine-made; with
+    ``wording_weight = 1`` each such sentence counts as garbled again and is always shown."""
+    text = fixture("spun_council_budget.txt")
+    default = run(text)
+    counting = garbled.compute(Document("t", text), SignalContext(load_config(
+        overrides={"signals": {"garbled_text": {"wording_weight": 1.0}}})))
+    unusual = [e for e in counting.evidence if e.note.startswith("Unusual wording")]
     assert unusual
     assert all(re.search(r"“[^”]+ [^”]+”", e.note) for e in unusual)  # names the odd word pairs
+    assert counting.details["garbled_sentences"] > default.details["garbled_sentences"]
+    shown = [e for e in default.evidence if e.note.startswith("Unusual wording")]
+    assert bool(shown) == (default.details["lean_word_pairs"] >= 0.5)
 
 
 @pytest.mark.skipif(not PAN.is_dir(), reason="needs ../shared/eval/pan13-train")

@@ -6,12 +6,13 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from reliability import load_config
 from reliability.model import Document
 from reliability.signals import SignalContext, garbled
-from reliability.signals._style import SEPARATOR, Classifier, class_names, default_model, score
+from reliability.signals._style import NEWS_MODEL_PATH, SEPARATOR, Classifier, class_names, default_model, score
 from reliability.signals._text import sentence_spans
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,40 @@ def test_translation_round_trip_reads_more_machine_made_than_its_original():
                   "without risk of giving birth to healthy children without permanent negative effects on the "
                   "cardiac function and service life.")
     assert log_odds(round_trip) > log_odds(original) + 0.5
+
+
+def test_translationese_reads_more_machine_made_to_the_model_learned_from_news():
+    """Calques of a Polish or French original ("About the delay informed on Monday the representatives", "the
+    inhabitants of the district", articles before every abstract noun) against the same report in idiomatic
+    English, under the word-order model learned from spun and machine-translated news."""
+    news = default_model(NEWS_MODEL_PATH)
+    translated = ("The construction of the new bridge over the river will finish not in the spring, as it was "
+                  "announced, but only in the end of the next year. About the delay informed on Monday the "
+                  "representatives of the company responsible for the investment, indicating on the problems with "
+                  "the ground and the increase of the costs of the materials. The inhabitants of the district do not "
+                  "hide the disappointment. The users are invited to postpone the travels or to favour the public "
+                  "transport when it is possible.")
+    idiomatic = ("Work on the new river bridge will not be finished in the spring as promised, but late next year. "
+                 "Officials from the company running the project announced the delay on Monday, blaming poor ground "
+                 "conditions and rising material costs. Residents say they are disappointed. Commuters have been "
+                 "asked to put off trips or take public transport where they can.")
+
+    def news_log_odds(text: str) -> float:
+        return score(text, sentence_spans(text), news, CLASSES).log_odds
+
+    assert news_log_odds(translated) > news_log_odds(idiomatic) + 1.0
+
+
+def test_the_news_model_weighs_no_names_or_numbers():
+    """How many names and figures a story holds (a results table, a court list) is its topic, not its grammar: the
+    model learned from news gives no weight to a word-class pair with a number or a capitalised word in it."""
+    news = default_model(NEWS_MODEL_PATH)
+    size = len(NAMES)
+    weighted = np.flatnonzero(news.table)
+    assert len(weighted) > 1000
+    for key in weighted.tolist():
+        for name in (NAMES[key // size], NAMES[key % size]):
+            assert name != "NUM" and not name.startswith("A"), name
 
 
 def test_a_separator_character_in_the_text_does_not_make_sentences():

@@ -24,6 +24,10 @@ from pathlib import Path
 import numpy as np
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "style_model.npz"
+# The same kind of model learned from labelled news instead of PAN13 (``tools/fit_garbled_text.py``): spinner and
+# machine-translation rewrites of news articles against clean copy, on bigrams of function words, punctuation and
+# lowercase word shapes only (no names or numbers, whose share says more about a story's topic than its grammar).
+NEWS_MODEL_PATH = MODEL_PATH.with_name("news_order_model.npz")
 
 # Words, numbers and punctuation marks; white space (and so a PAN passage's arbitrary line breaks) is ignored.
 # The sentences of a text are joined with SEPARATOR, itself a token: one scan reads the whole text.
@@ -190,14 +194,18 @@ def token_ids(text: str, sentences: list[tuple[int, int]], classifier: Classifie
 
 
 def score(text: str, sentences: list[tuple[int, int]], model: StyleModel, classifier: Classifier) -> StyleScores:
-    ids = token_ids(text, sentences, classifier)
+    return rescore(token_ids(text, sentences, classifier), model)
+
+
+def rescore(ids: np.ndarray, model: StyleModel) -> StyleScores:
+    """The scores of class ids already read (another model over the same classes reads the same ids)."""
     if len(ids) < 3:
         return StyleScores(model.intercept, ids, np.zeros(0))
     weights = model.table[model.bigram_keys(ids)]
     return StyleScores(float(model.intercept + weights.sum() / len(ids)), ids, weights)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)  # the PAN-trained and the news-trained model
 def default_model(path: Path = MODEL_PATH) -> StyleModel:
     with np.load(path) as z:
         words = tuple(bytes(z["function_words"]).decode().split("\n"))
