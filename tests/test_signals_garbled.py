@@ -17,10 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
 PAN = ROOT.parent / "shared" / "eval" / "pan13-train"
 CTX = SignalContext(load_config())
+# Non-words count nothing by default (a loanword is likelier than a translation's leftover); counted, they are shown.
+NONWORDS = SignalContext(load_config(overrides={"signals": {"garbled_text": {"nonword_weight": 1.0}}}))
 
 
-def run(text: str) -> Signal:
-    signal = garbled.compute(Document("t", text), CTX)
+def run(text: str, ctx: SignalContext = CTX) -> Signal:
+    signal = garbled.compute(Document("t", text), ctx)
     for ev in signal.evidence:
         assert text[ev.start : ev.end] == ev.text and ev.note
     return signal
@@ -120,19 +122,40 @@ def test_unbalanced_quotes_but_not_news_style_multi_paragraph_quotes():
 
 def test_non_words_left_by_machine_translation_but_not_web_addresses():
     text = "He won five bracelets, and two gmrim instead of two. Details are at www.fdncenter.org for members."
-    assert found(text) == ["gmrim"]
+    assert [e.text for e in run(text, NONWORDS).evidence] == ["gmrim"]
 
 
-def test_a_loanword_counts_less_than_a_mechanical_defect_but_is_still_shown():
-    # Regional English borrows words no English word list holds ("kuia": a Māori elder). It may equally be an
-    # untranslated leftover, so it is shown, but its sentence counts half, where a glued quote counts fully.
-    text = ("Hundreds gathered at the marae on Saturday to farewell the actor. The kuia who led the ceremony said she "
-            "had known him since childhood. His family thanked the crew of the theatre for their support this week. "
-            "Friends described a generous man who never forgot where he came from.")
+def test_a_loanword_in_clean_copy_costs_nothing_and_is_not_shown_but_a_glued_quote_is():
+    # Regional English borrows words no English word list holds ("kuia": a Māori elder; "dohyo": a sumo ring). By
+    # default such a word counts nothing and, in copy that reads clean, is not listed; a user who counts non-words
+    # (nonword_weight) sees it, counted less than a glued quote.
+    story = fixture("clean_wire_court_ruling.txt").rstrip()
+    text = story + "\n\nOutside the court, the kuia who had led the family's supporters said she was relieved.\n"
+    glued_text = text.replace("the kuia who had", "the elder”who had")
     loanword = run(text)
-    assert [e.text for e in loanword.evidence if "not an English word" in e.note] == ["kuia"]
-    glued = run(text.replace("The kuia who", "The elder”who"))
-    assert 0 < loanword.value < glued.value
+    assert not any("not an English word" in e.note for e in loanword.evidence)
+    glued = run(glued_text)
+    assert loanword.value < glued.value and glued.details["garbled_sentences"] == 1
+    half = SignalContext(load_config(overrides={"signals": {"garbled_text": {"nonword_weight": 0.5}}}))
+    counted = run(text, half)
+    assert [e.text for e in counted.evidence if "not an English word" in e.note] == ["kuia"]
+    assert loanword.value < counted.value < run(glued_text, half).value
+
+
+def test_a_reduplicated_loanword_is_not_a_doubled_word_but_a_doubled_common_word_is():
+    text = ("Boda boda riders in Kisumu will pay the new county levy from Monday, officials said. The levy, which "
+            "the the county assembly passed in June, funds new stages for the motorcycle taxis.")
+    assert [e.text for e in run(text).evidence if e.note.startswith("Doubled word")] == ["the the"]
+
+
+def test_a_bullet_or_a_contact_line_is_not_a_sentence_broken_by_a_line_break():
+    text = ("Results for the year to June:\n\n- Profit after tax: Sh214 million, against Sh97 million the year before\n"
+            "- Loans to groups: up 41 per cent on the year\n\nChief executive Njeri Wambugu said the lender would "
+            "open 12 branches.\n\nMedia contact:\nRhian Morgan, Communications Manager, Seabed Lab\n"
+            "press@seabedlab.example\n+44 (0)1792 000 411\n")
+    assert not any("line break" in e.note for e in run(text).evidence)
+    broken = "The talks were attended by former U.S.\nPresident Joe Biden and several envoys from the region."
+    assert [e.text for e in run(broken).evidence] == ["U.S.\nPresident"]
 
 
 def test_a_point_lost_to_a_slight_lean_is_not_called_clean_copy():
@@ -142,13 +165,14 @@ def test_a_point_lost_to_a_slight_lean_is_not_called_clean_copy():
     kinds = set()
     for path in sorted(FIXTURES.glob("clean_*.txt")):
         signal = run(path.read_text(encoding="utf-8"))
-        assert signal.value < 0.1, path.name
         if signal.value == 0:
             assert signal.summary == "Clean copy: no garbled sentences"
         else:
-            assert signal.summary.startswith("Nearly clean copy") and "Clean copy" not in signal.summary
-            assert "likely machine-made (typical clean copy:" in signal.summary
+            assert "Clean copy" not in signal.summary
+            assert re.search(r"\d+% likely machine-made[ (;]+typical clean copy: \d+%", signal.summary)
             assert all("likely spun or machine-made (typical clean copy:" in e.note for e in signal.evidence)
+            if signal.value < 0.1:
+                assert signal.summary.startswith("Nearly clean copy")
         kinds.add(signal.value == 0)
     assert kinds == {True, False}
 
@@ -161,7 +185,7 @@ def test_names_with_letters_outside_a_to_z_are_not_non_words():
     # "Ölgii" is read by the phrase table as "lgii", "Łukasz" as "ukasz": fragments of names, not garbling.
     text = ("Vaccinators reached nomadic households in Bayan-Ölgii and Khövsgöl, said Łukasz Wiśniewski of the WHO "
             "office, who flew in from Kraków on Monday. A smuggled gmrim was found.")
-    assert [e.text for e in run(text).evidence if "not an English word" in e.note] == ["gmrim"]
+    assert [e.text for e in run(text, NONWORDS).evidence if "not an English word" in e.note] == ["gmrim"]
 
 
 def test_a_suffix_glued_to_a_number_is_not_half_of_a_word_pair():
