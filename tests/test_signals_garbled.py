@@ -142,9 +142,10 @@ def test_a_loanword_in_clean_copy_costs_nothing_and_is_not_shown_but_a_glued_quo
     assert loanword.value < counted.value < run(glued_text, half).value
 
 
-def test_a_reduplicated_loanword_is_not_a_doubled_word_but_a_doubled_common_word_is():
+def test_a_reduplicated_loanword_or_a_word_before_its_compound_is_not_a_doubled_word_but_a_slip_is():
     text = ("Boda boda riders in Kisumu will pay the new county levy from Monday, officials said. The levy, which "
-            "the the county assembly passed in June, funds new stages for the motorcycle taxis.")
+            "the the county assembly passed in June, funds new stages for the motorcycle taxis. Mulroy kicked two "
+            "two-pointers in the replay.")
     assert [e.text for e in run(text).evidence if e.note.startswith("Doubled word")] == ["the the"]
 
 

@@ -1,18 +1,20 @@
-"""garbled_text — the share of sentences a careful editor would reject.
+"""garbled_text — the share of sentences a careful editor would reject, and how machine-made the whole text reads.
 
-Two kinds of evidence, both pointing at spans of the text:
+Three kinds of evidence, all pointing at spans of the text:
 
 - mechanical defects, found by rules: quotation marks glued to words (``“mentioned”Stoltenberg``) or left
   unbalanced, a sentence broken by a line break ("former U.S." / "President Joe Biden"), doubled words or
-  hyphen parts ("the the", "full-full-fledged"), proper adjectives in lowercase ("russian"), odd numerals
-  ("1000's", "tens, thousands"), and non-words ("gmrim") that machine translation leaves behind;
-- unusual wording, judged statistically: a sentence whose adjacent word pairs are, on average, pairs clean
-  English avoids (mean pointwise mutual information under the bigram model of :mod:`._phrases`). Spinner
-  synonyms ("pressing assembly" for "urgent meeting") and shuffled words drive it down;
-- machine-made text as a whole: the same PMI over the whole text (synonyms spread thinly over every sentence),
-  the word-order model of :mod:`._style` (a translation round trip's grammar) and the thesaurus swaps of
-  :mod:`._swaps` (words a synonym would fit far better), turned into one P(machine-made) by a logistic model
-  fitted on labelled news (``tools/fit_garbled_text.py``).
+  hyphen parts ("the the", "full-full-fledged"), proper adjectives in lowercase ("russian") and odd numerals
+  ("1000's", "tens, thousands"). Each makes its sentence garbled;
+- machine-made text as a whole: the mean word-pair PMI (synonyms spread thinly over every sentence), two
+  word-order models of :mod:`._style` (one learned from PAN13's translation round trips, one from spun and
+  machine-translated news: translationese such as "About the delay informed on Monday the representatives") and
+  the thesaurus swaps of :mod:`._swaps` (words a synonym would fit far better), turned into one P(machine-made)
+  by a logistic model fitted on labelled news (``tools/fit_garbled_text.py``);
+- cues that add nothing by default but are shown where the whole text reads machine-made: sentences whose word
+  pairs clean English avoids ("pressing assembly"), and non-words ("gmrim"), which may be a translation's
+  leftovers but in regional and sports copy are mostly loanwords ("kuia", "dohyo"). ``wording_weight`` and
+  ``nonword_weight`` make them count.
 
 The value is the density of garbled sentences, reaching 1 at ``full_density`` (config ``[signals.garbled_text]``),
 plus up to ``machine_weight`` as that probability rises above ``machine_floor``.
@@ -361,12 +363,13 @@ _RULES: tuple[Callable[[str, list[tuple[int, int]], list[int], Rules], list[Hit]
 
 def _doubled(text: str, repeats: tuple[tuple[int, int, str, str], ...], rules: Rules) -> list[Hit]:
     """"the the"; "full-full-fledged" (but not "bye-bye" or "so-so", where the doubling is the word, nor a
-    capitalised pair inside a sentence: a name such as "Walla Walla" or "Bora Bora")."""
+    capitalised pair inside a sentence: a name such as "Walla Walla" or "Bora Bora", nor a word before a compound
+    that opens with it: "two two-pointers")."""
     out: list[Hit] = []
     for start, end, gap, after in repeats:
         word = text[start : start + (end - start - len(gap)) // 2]
         name = _doubled_name(text, start, start + len(word) + len(gap))
-        if gap in (" ", "\t") and word.lower() not in rules.allowed_doubles and not name and not _reduplicated(text[end - len(word) : end]):
+        if gap in (" ", "\t") and after != "-" and word.lower() not in rules.allowed_doubles and not name and not _reduplicated(text[end - len(word) : end]):
             out.append((start, end, f"Doubled word “{text[start:end]}”"))
         elif gap == "-" and after == "-":
             s, e = _word_around(text, start)
