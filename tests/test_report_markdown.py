@@ -132,3 +132,15 @@ def test_http_links_cannot_break_out_of_their_autolink() -> None:
     doc = Document("link", text, Metadata(url=url))
     md = render_markdown(BatchResult(rank([score_article(doc, [], load_config())])))
     assert "- **URL:** <https://news.example/a%20b%3E%0A%3Cscript%3Ex%3C/script%3E%60c%60>" in md
+
+
+def test_every_heading_stands_on_its_own_after_a_blank_line(md: str) -> None:
+    """A signal that costs points but quotes no span is the last item of its article's evidence list in the seeds'
+    report (garbled_text's "Nearly clean copy" on seed 004); a heading right under it would render as part of the
+    list item in some Markdown renderers."""
+    seeds_md = render_markdown(score_paths([str(SEEDS)], load_config()))
+    for text in (md, seeds_md):
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("#") and i > 0:
+                assert lines[i - 1] == "", f"no blank line before {line!r}"

@@ -140,6 +140,8 @@ def _evidence(doc: Mapping[str, Any]) -> list[str]:
         if not points and not sig["evidence"]:
             continue
         lines.append(f"- **{md_text(name)}** {sig['value']:.2f} (−{points:.1f}): {md_text(sig.get('summary'))}")
+        if not sig["evidence"]:
+            lines.append("")  # a signal that costs points but quotes nothing: the next item or heading needs the gap
         for ev in sig["evidence"]:
             if ev["start"] == ev["end"] and not ev["text"]:  # a note about the whole article (something missing)
                 lines.append(f"  > {md_text(ev['note'])} *(whole article)*")
