@@ -62,6 +62,12 @@ def matrix(texts: list[str], probe: StyleModel, classifier: Classifier, columns:
     all_keys = [text_keys(t, probe, classifier) for t in texts]
     if columns is None:
         columns = np.unique(np.concatenate(all_keys))
+    return key_matrix(all_keys, columns), columns
+
+
+def key_matrix(all_keys: list[np.ndarray], columns: np.ndarray) -> sparse.csr_matrix:
+    """Per text (its class-bigram keys), the count of each key in ``columns`` divided by the text's token count:
+    the model's score is then ``intercept + weights.sum() / len(ids)`` (n ids make n - 1 bigrams)."""
     rows, cols, vals = [], [], []
     for r, keys in enumerate(all_keys):
         uniq, counts = np.unique(keys, return_counts=True)
@@ -71,7 +77,7 @@ def matrix(texts: list[str], probe: StyleModel, classifier: Classifier, columns:
         cols += at[known].tolist()
         n_tokens = len(keys) + 1  # n ids make n - 1 bigrams
         vals += (counts[known] / n_tokens).tolist()
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(columns))), columns
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(all_keys), len(columns)))
 
 
 def labelled(data: list[tuple[str, str]]) -> tuple[list[str], np.ndarray]:
@@ -99,16 +105,22 @@ def main() -> None:
         if auc > best[0]:
             best = (auc, c, model)
     auc, c, model = best
+    size = save(args.out, words, columns, model)
+    print(f"kept C={c:g} (tune AUC {auc:.3f}); wrote {args.out} ({size} weights)")
+
+
+def save(path: Path, words: list[str] | tuple[str, ...], columns: np.ndarray, model: LogisticRegression) -> int:
+    """Store a word-order model as reliability.signals._style.default_model reads it; returns its number of weights."""
     weights = model.coef_[0].astype(np.float32)
     keep = weights != 0
     np.savez_compressed(
-        args.out,
+        path,
         function_words=np.frombuffer("\n".join(words).encode(), dtype=np.uint8),
         keys=columns[keep].astype(np.int64),
         weights=weights[keep],
         intercept=np.float64(model.intercept_[0]),
     )
-    print(f"kept C={c:g} (tune AUC {auc:.3f}); wrote {args.out} ({int(keep.sum())} weights)")
+    return int(keep.sum())
 
 
 if __name__ == "__main__":

@@ -48,6 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from garbled_auc import BLIND, blind_fixtures, news_fixtures  # noqa: E402
+sys.path.insert(0, str(ROOT / "tools"))
+from build_style_model import key_matrix, save  # noqa: E402  (the PAN model's training matrix and file format)
 
 from reliability import load_config  # noqa: E402
 from reliability.model import Document  # noqa: E402
@@ -91,18 +93,9 @@ def grammar_bigrams(function_words: tuple[str, ...]) -> np.ndarray:
 
 
 def class_matrix(ids: list[np.ndarray], probe: StyleModel, columns: np.ndarray) -> sparse.csr_matrix:
-    """Per text, the count of each class bigram in ``columns`` divided by its token count: the model's score is
-    then ``intercept + weights.sum() / len(ids)``, exactly what reliability.signals._style.rescore computes."""
-    rows, cols, vals = [], [], []
-    for r, text_ids in enumerate(ids):
-        keys = probe.bigram_keys(text_ids) if len(text_ids) >= 3 else np.zeros(0, np.int64)
-        uniq, counts = np.unique(keys, return_counts=True)
-        at = np.searchsorted(columns, uniq).clip(0, max(len(columns) - 1, 0))
-        known = columns[at] == uniq
-        rows += [r] * int(known.sum())
-        cols += at[known].tolist()
-        vals += (counts[known] / len(text_ids)).tolist()
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(ids), len(columns)))
+    """Per text, the share of each class bigram in ``columns``, as the PAN model is trained on: the model's score
+    is then exactly what reliability.signals._style.rescore computes."""
+    return key_matrix([probe.bigram_keys(i) if len(i) >= 3 else np.zeros(0, np.int64) for i in ids], columns)
 
 
 def news_order_model(m: sparse.csr_matrix, y: np.ndarray) -> LogisticRegression:
@@ -151,20 +144,6 @@ def held_out_aucs(x: np.ndarray, y: np.ndarray, m: sparse.csr_matrix, groups: np
     return out
 
 
-def write_model(path: Path, probe: StyleModel, columns: np.ndarray, model: LogisticRegression) -> int:
-    """Store the news word-order model as reliability.signals._style.default_model reads it; returns its size."""
-    weights = model.coef_[0].astype(np.float32)
-    keep = weights != 0
-    np.savez_compressed(
-        path,
-        function_words=np.frombuffer("\n".join(probe.function_words).encode(), dtype=np.uint8),
-        keys=columns[keep].astype(np.int64),
-        weights=weights[keep],
-        intercept=np.float64(model.intercept_[0]),
-    )
-    return int(keep.sum())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=NEWS_MODEL_PATH, help="where to write the news word-order model")
@@ -197,7 +176,7 @@ def main() -> None:
             lines.append(f"{model_name}_{NAMES[column]} = {coefficient:.3f}")
             if model_name == "joint":
                 lines.append(f"clean_{NAMES[column]} = {centre:.3f}")
-    size = write_model(args.out, probe, columns, news_order_model(m, y))
+    size = save(args.out, probe.function_words, columns, news_order_model(m, y))
     print(f"fitted on {len(y)} news texts ({int(y.sum())} spun or machine-translated); wrote {args.out} "
           f"({size} class-bigram weights)")
     print("[signals.garbled_text]", *lines, sep="\n")

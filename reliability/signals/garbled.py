@@ -106,12 +106,22 @@ def _known_words() -> frozenset[str]:
     return frozenset(get_frequency_dict("en"))
 
 
+def _rules(ctx: SignalContext) -> Rules:
+    return ctx.resource(f"{NAME}.rules", lambda: build_rules(ctx.config.lexicon(NAME)))
+
+
+def _classifier(ctx: SignalContext) -> Classifier:
+    """Words to word classes, as both word-order models read them (they share their function words)."""
+    style = ctx.resource(f"{NAME}.style", default_model)
+    return ctx.resource(f"{NAME}.style_classes", lambda: Classifier(list(style.function_words)))
+
+
 def compute(doc: Document, ctx: SignalContext) -> Signal:
-    rules = ctx.resource(f"{NAME}.rules", lambda: build_rules(ctx.config.lexicon(NAME)))
+    rules = _rules(ctx)
     table = ctx.resource(f"{NAME}.table", default_table)
     styles = (ctx.resource(f"{NAME}.style", default_model),
               ctx.resource(f"{NAME}.news_style", lambda: default_model(NEWS_MODEL_PATH)))
-    classifier = ctx.resource(f"{NAME}.style_classes", lambda: Classifier(list(styles[0].function_words)))
+    classifier = _classifier(ctx)
     known = ctx.resource(f"{NAME}.known_words", _known_words)
     params = {**_DEFAULTS, **ctx.config.section("signals", NAME)}
     model = ctx.resource(f"{NAME}.language_model", load_model) if params["swap_check"] else None
@@ -141,10 +151,7 @@ def _read_lines(text: str, rules: Rules) -> tuple[list[tuple[int, int]], list[Hi
 def word_classes(text: str, ctx: SignalContext) -> np.ndarray:
     """The word-class ids both word-order models read in ``text``, as :func:`compute` reads them
     (``tools/fit_garbled_text.py`` learns the news model from them)."""
-    rules = ctx.resource(f"{NAME}.rules", lambda: build_rules(ctx.config.lexicon(NAME)))
-    style = ctx.resource(f"{NAME}.style", default_model)
-    classifier = ctx.resource(f"{NAME}.style_classes", lambda: Classifier(list(style.function_words)))
-    return token_ids(text, _read_lines(text, rules)[3], classifier)
+    return token_ids(text, _read_lines(text, _rules(ctx))[3], _classifier(ctx))
 
 
 def _defects(text: str, lines: list[tuple[int, int]], scores: PairScores, rules: Rules) -> list[Hit]:
@@ -209,8 +216,9 @@ def _signal(
         "mean_pmi": round(whole.mean_pmi, 3), "word_order": round(whole.word_order, 3),
         "news_word_order": round(whole.news_order, 3), "swap_margin": round(whole.swap_margin, 3),
         "swap_spread": round(whole.swap_spread, 3), "p_machine_made": round(whole.p_machine, 3),
-        "lean_word_pairs": round(whole.leans[0], 3), "lean_word_order": round(whole.leans[1] + whole.leans[2], 3),
-        "lean_word_choice": round(whole.leans[3] + whole.leans[4], 3), "word_pairs_judged": whole.judged[0],
+        **{key: round(lean, 3) for key, lean in zip(("lean_word_pairs", "lean_word_order", "lean_word_choice"),
+                                                   _by_finding(whole))},
+        "word_pairs_judged": whole.judged[0],
         "word_order_tokens": whole.judged[1], "swap_words_checked": whole.judged[3],
     }
     summary = _summary(flagged, counted, value, whole)
@@ -369,7 +377,8 @@ def _doubled(text: str, repeats: tuple[tuple[int, int, str, str], ...], rules: R
     for start, end, gap, after in repeats:
         word = text[start : start + (end - start - len(gap)) // 2]
         name = _doubled_name(text, start, start + len(word) + len(gap))
-        if gap in (" ", "\t") and after != "-" and word.lower() not in rules.allowed_doubles and not name and not _reduplicated(text[end - len(word) : end]):
+        slip = word.lower() not in rules.allowed_doubles and not name and not _reduplicated(text[end - len(word) : end])
+        if gap in (" ", "\t") and after != "-" and slip:
             out.append((start, end, f"Doubled word “{text[start:end]}”"))
         elif gap == "-" and after == "-":
             s, e = _word_around(text, start)
@@ -450,15 +459,14 @@ class WholeText:
     shows_pairs: bool  # the word pairs lean the text towards machine-made (their sentences are worth showing)
 
 
-# Each whole-text statistic: its config name, what a strong finding reads as, what a slight lean is about, and the
-# finding it is shown and told as (0 word pairs, 1 word order, 2 choice of words).
-_STATISTICS = (
-    ("pmi", "the wording reads spun or machine-made", "word pairs", 0),
-    ("order", "the word order reads machine-translated", "word order", 1),
-    ("news_order", "the word order reads machine-translated", "word order", 1),
-    ("swaps", "the choice of words reads spun (thesaurus swaps) or machine-translated", "choice of words", 2),
-    ("spread", "the choice of words reads spun (thesaurus swaps) or machine-translated", "choice of words", 2),
+# What the editor is told: each finding, what a strong one reads as, and what a slight lean is about.
+_FINDINGS = (
+    ("the wording reads spun or machine-made", "word pairs"),
+    ("the word order reads machine-translated", "word order"),
+    ("the choice of words reads spun (thesaurus swaps) or machine-translated", "choice of words"),
 )
+# Each whole-text statistic: its config name and the finding it is shown and told as (an index into _FINDINGS).
+_STATISTICS = (("pmi", 0), ("order", 1), ("news_order", 1), ("swaps", 2), ("spread", 2))
 
 
 def _whole_text(
@@ -490,24 +498,20 @@ def _whole_text(
     # With the swap check off, the model fitted without the swap statistics ("plain_*"): the joint model's other
     # weights lean on the swaps and read worse without them.
     model = "joint" if swaps is not None else "plain"
-    leans = tuple(
-        float(params[f"{model}_{name}"] * (value - params[f"clean_{name}"])) if n >= least else 0.0
-        for (name, *_), value, n, least in zip(_STATISTICS, values, judged, minimum)
-        if model == "joint" or f"{model}_{name}" in params  # no plain_swaps, plain_spread
+    leans = tuple(  # the plain model has no weights for the swaps: they add nothing there
+        float(params.get(f"{model}_{name}", 0.0) * (value - params[f"clean_{name}"])) if n >= least else 0.0
+        for (name, _), value, n, least in zip(_STATISTICS, values, judged, minimum)
     )
-    leans = leans + (0.0,) * (len(_STATISTICS) - len(leans))
     base = float(params["machine_base_rate"])
     p_machine = _probability(params[f"{model}_intercept"] + sum(leans), base)
     typical = _typical(params, model)
     added = _added(p_machine, params)
-    shown = {_STATISTICS[k][3] for k in range(len(_STATISTICS)) if leans[k] >= params["min_lean"]}
-    if not (added > 0 and p_machine >= 2 * typical):  # below that, it reads about as clean as clean copy
-        shown = set()
+    leaning = added > 0 and p_machine >= 2 * typical  # below that, it reads about as clean as clean copy
+    shown = {told for (_, told), lean in zip(_STATISTICS, leans) if leaning and lean >= params["min_lean"]}
     hits: list[Hit] = []
 
     def verdict(k: int) -> str:
-        what = ("word pairs", "word order", "choice of words")[k]
-        return (f"with its {what}, the text reads {p_machine:.0%} likely spun or machine-made "
+        return (f"with its {_FINDINGS[k][1]}, the text reads {p_machine:.0%} likely spun or machine-made "
                 f"(typical clean copy: {typical:.0%})")
 
     if 0 in shown:
@@ -658,7 +662,7 @@ def _reads_machine_made(whole: WholeText, typical: float) -> str:
     typical clean copy, or the model adds little (a slight lean is not a finding)."""
     if whole.added < 0.1 or whole.p_machine < 2 * typical:
         return ""
-    _, reads, what, _ = next(st for st in _STATISTICS if st[3] == _strongest(whole))
+    reads, what = _FINDINGS[_strongest(whole)]
     if whole.p_machine >= 0.5:
         return f"{reads} throughout ({whole.p_machine:.0%} likely)"
     return (f"{what} less usual than in clean copy ({whole.p_machine:.0%} likely machine-made; typical clean copy: "
@@ -668,7 +672,13 @@ def _reads_machine_made(whole: WholeText, typical: float) -> str:
 def _strongest(whole: WholeText) -> int:
     """Which finding leans furthest towards machine-made (0 word pairs, 1 word order: both models together, 2 choice
     of words: the swaps' mean and spread together)."""
-    leans = [0.0, 0.0, 0.0]
-    for (*_, told), lean in zip(_STATISTICS, whole.leans):
+    leans = _by_finding(whole)
+    return max(range(len(leans)), key=lambda k: leans[k])
+
+
+def _by_finding(whole: WholeText) -> list[float]:
+    """What each finding adds to the log odds: its statistics' leans summed."""
+    leans = [0.0] * len(_FINDINGS)
+    for (_, told), lean in zip(_STATISTICS, whole.leans):
         leans[told] += lean
-    return max(range(3), key=lambda k: leans[k])
+    return leans
