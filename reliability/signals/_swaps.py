@@ -3,8 +3,9 @@
 A spinner replaces words with thesaurus synonyms regardless of context ("urgent meeting" → "pressing assembly"),
 and a translation engine often picks the wrong one of several near-synonyms ("final year's results"). Either way the
 word on the page fits its place much worse than one of its synonyms would, while a writer's own word usually fits
-best, or close to it. So for each content word with WordNet synonyms (``reliability/data/thesaurus.tsv.gz``,
-built by ``tools/build_thesaurus.py``) the check takes, under a trigram language model of US English, the log
+best, or close to it. So for each content word with synonyms (``reliability/data/thesaurus.tsv.gz``, built by
+``tools/build_thesaurus.py``: a word's 4 commonest WordNet synonyms and 6 closely related words from the Moby
+Thesaurus, the kind of list a spinner draws from, "trainer" -> "coach") the check takes, under a trigram language model of US English, the log
 probability of the word and of the two words after it, given the two before, less the word's own log frequency
 (how much the context raises the word's odds), and the same for each synonym. The margin of the best synonym, in
 nats, is the word's *swap margin*; the text's statistic is the mean positive margin over its distinct content words.
