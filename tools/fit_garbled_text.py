@@ -59,7 +59,8 @@ from reliability.signals._style import NEWS_MODEL_PATH, StyleModel, class_names 
 # Blind garbled sets already measured and read (benchmarks/fixtures/BLIND_SETS.md): development data now.
 DEVELOPMENT_SETS = ("blind", "blind2", "blind3", "blind4", "blind5", "blind7", "blind11", "blind12",
                     "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21",
-                    "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29")
+                    "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29",
+                    "blind30", "blind31", "blind32", "blind33")
 NAMES = ("pmi", "order", "news_order", "swaps", "spread")
 STATISTICS = ("mean_pmi", "word_order", "news_word_order", "swap_margin", "swap_spread")
 JUDGED = (("word_pairs_judged", "text_min_pairs"), ("word_order_tokens", "style_min_tokens"),
