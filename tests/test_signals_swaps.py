@@ -124,3 +124,11 @@ def test_a_spinners_swaps_spread_over_its_sentences_where_jargon_clusters():
     # The spun report has a likely swap in most sentences; its clean original in almost none.
     spun, clean = swaps(SPUN), swaps(CLEAN)
     assert spun.spread >= 0.5 > 0.2 >= clean.spread
+
+
+def test_the_thesaurus_never_offers_a_slur_as_the_better_word():
+    # WordNet and Moby both list slurs among the synonyms of ordinary words ("boy"); the evidence quotes the
+    # synonym that fits better, so none may ever be offered.
+    offered = {s for synonyms in default_thesaurus().values() for s in synonyms}
+    assert not offered & {"nigger", "faggot", "spic", "chink", "kike", "retard", "tranny", "slut", "wetback"}
+    assert {"lad", "youth"} <= set(default_thesaurus()["boy"])

@@ -132,6 +132,18 @@ _NOT_SYNONYMS = frozenset("the a an of to in on at for and or but is are was wer
                           "shit shits bullshit crap crapped fuck fucked fucking ass arse piss pissed dick dicks cock "
                           "cocks prick pricks bitch bitches bastard bastards whore whores cunt tit tits balls bollocks "
                           "screw screwed screwing bang banged shag shagged hump humped".split())
+# Both WordNet and Moby list slurs and insults as synonyms of ordinary words (Moby: "boy" -> a racial slur). They are
+# struck from every word's list after its synonyms are chosen, so they are never offered and the rest is unchanged.
+_OFFENSIVE = frozenset("nigger niggers nigga niggas nigra negro negroes coon coons jigaboo darky darkie darkies wog "
+                       "wogs spic spics wetback wetbacks chink chinks gook gooks jap japs kike kikes yid yids kraut "
+                       "krauts dago dagos wop wops paki pakis honky honkies whitey redskin redskins squaw squaws "
+                       "raghead ragheads towelhead halfbreed mulatto mulattoes faggot faggots fag fags dyke dykes "
+                       "homo homos queer queers tranny trannies poof poofs poofter pansy pansies sissy sissies "
+                       "retard retards retarded spastic spastics spaz cripple cripples crippled midget midgets "
+                       "moron morons imbecile imbeciles cretin cretins idiot idiots lunatic lunatics loony loonies "
+                       "slut sluts hooker hookers bimbo bimbos hag hags pussy pussies boob boobs booby boobies "
+                       "asshole assholes arsehole arseholes bugger buggers buggered buggery wank wanker wankers "
+                       "twat twats".split())
 
 
 def wordnet_synonyms(model: object, wordnet: Path) -> dict[str, set[str]]:
@@ -225,7 +237,8 @@ def main() -> None:
     if args.moby:
         for word, related in commonest(model, moby_synonyms(model, args.moby), args.max_related).items():
             merged[word] = list(dict.fromkeys([*merged.get(word, []), *related]))
-    lines = [f"{word}\t{' '.join(merged[word])}\n" for word in sorted(merged)]
+    offered = {word: [s for s in synonyms if s not in _OFFENSIVE] for word, synonyms in merged.items()}
+    lines = [f"{word}\t{' '.join(offered[word])}\n" for word in sorted(offered) if offered[word]]
     # mtime=0: the same input gives the same bytes, so a rebuild shows no change in git.
     with gzip.GzipFile(args.out, "wb", compresslevel=9, mtime=0) as raw, io.TextIOWrapper(raw, encoding="utf-8") as fh:
         fh.writelines(lines)
